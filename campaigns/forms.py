@@ -1,0 +1,244 @@
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import BudgetLine, Category, FundingModel
+from cms.models import NeighbourhoodPage
+from tasks.models import Task
+
+RULES = settings.WIJKKAPITAAL
+
+
+def euros_to_cents(value):
+    return int((value * 100).to_integral_value())
+
+
+class EuroField(forms.DecimalField):
+    """An amount typed in euros (``12,50`` or ``12.50``), cleaned to integer cents."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in euros, for example 250 or 12,50."),
+        "max_decimal_places": _("An amount has at most two decimals (cents)."),
+    }
+
+    def __init__(self, *, min_cents=1, max_cents=None, **kwargs):
+        self.min_cents = min_cents
+        self.max_cents = max_cents
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("€", "").replace(" ", "")
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        try:
+            return super().to_python(value)
+        except InvalidOperation as error:  # pragma: no cover - DecimalField maps these already
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def clean(self, value):
+        amount = super().clean(value)
+        if amount is None:
+            return None
+        cents = euros_to_cents(Decimal(amount))
+        if cents < self.min_cents:
+            if cents <= 0:
+                raise ValidationError(_("The amount must be more than zero."), code="min_value")
+            raise ValidationError(
+                _("The amount must be at least %(min)s.") % {"min": _euros(self.min_cents)},
+                code="min_value",
+            )
+        if self.max_cents is not None and cents > self.max_cents:
+            raise ValidationError(
+                _("The amount can be at most %(max)s.") % {"max": _euros(self.max_cents)},
+                code="max_value",
+            )
+        return cents
+
+
+def _euros(cents):
+    from cms.money import format_money
+
+    return format_money(cents)
+
+
+class ImageUploadField(forms.ImageField):
+    default_error_messages = {
+        "invalid_image": _(
+            "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture."
+        ),
+    }
+
+    def clean(self, data, initial=None):
+        if data and getattr(data, "size", 0) > RULES["MAX_COVER_IMAGE_BYTES"]:
+            raise ValidationError(
+                _("The image is larger than %(size)s MB. Choose a smaller picture.")
+                % {"size": RULES["MAX_COVER_IMAGE_BYTES"] // (1024 * 1024)},
+                code="file_too_large",
+            )
+        return super().clean(data, initial)
+
+
+class InitiativeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences shown on cards and in search results."),
+    )
+    story = forms.CharField(
+        label=_("Story"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("What is the plan, who is behind it, and what will the neighbourhood gain?"),
+    )
+    cover_image = ImageUploadField(
+        label=_("Cover image"),
+        required=False,
+        help_text=_("A JPEG, PNG, GIF or WebP picture of at most 10 MB."),
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"),
+        queryset=NeighbourhoodPage.objects.none(),
+        empty_label=_("Choose a neighbourhood"),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + Category.choices)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    goal = EuroField(
+        label=_("Funding goal (€)"),
+        min_cents=1_00,
+        max_cents=RULES["MAX_GOAL_CENTS"],
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Between 2 and 90 days from today."),
+    )
+    funding_model = forms.ChoiceField(
+        label=_("Funding model"),
+        choices=FundingModel.choices,
+        initial=FundingModel.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "All or nothing: donations are refunded if the goal is not reached. "
+            "Keep what you raise: the initiative keeps whatever was given."
+        ),
+    )
+
+    def __init__(self, *args, require_image=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
+        self.fields["cover_image"].required = require_image
+
+    def clean_goal(self):
+        goal = self.cleaned_data["goal"]
+        if goal is not None and goal <= 0:
+            raise ValidationError(_("The funding goal must be more than zero."))
+        return goal
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        today = timezone.localdate()
+        earliest = today + timedelta(days=RULES["MIN_DEADLINE_DAYS"])
+        latest = today + timedelta(days=RULES["MAX_DEADLINE_DAYS"])
+        if deadline < today:
+            raise ValidationError(
+                _("The deadline is in the past. Choose a date 2 to 90 days ahead.")
+            )
+        if deadline < earliest:
+            raise ValidationError(_("The deadline must be at least 2 days from today."))
+        if deadline > latest:
+            raise ValidationError(_("The deadline can be at most 90 days from today."))
+        return deadline
+
+
+class BudgetLineForm(forms.Form):
+    description = forms.CharField(label=_("What for"), max_length=200)
+    amount = EuroField(label=_("Amount (€)"), min_cents=1, max_cents=RULES["MAX_GOAL_CENTS"])
+
+
+class BaseBudgetLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        lines = [
+            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+        ]
+        if not lines:
+            raise ValidationError(_("Add at least one budget line."))
+
+    def budget_lines(self):
+        return [
+            BudgetLine(description=data["description"], amount_cents=data["amount"], sort_order=i)
+            for i, data in enumerate(
+                f.cleaned_data
+                for f in self.forms
+                if f.cleaned_data and not self._should_delete_form(f)
+            )
+        ]
+
+    def total_cents(self):
+        return sum(line.amount_cents for line in self.budget_lines())
+
+
+BudgetLineFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseBudgetLineFormSet,
+    extra=1,
+    min_num=1,
+    max_num=50,
+    validate_min=True,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "people_needed",
+            "place",
+            "estimated_hours",
+            "starts_at",
+            "ends_at",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        help_texts = {"starts_at": _("Leave empty for a flexible task.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The time window must end after it starts."))
+        if ends and not starts:
+            self.add_error(
+                "starts_at", _("Give a start time, or leave both empty for a flexible task.")
+            )
+        return cleaned
+
+
+TaskFormSet = forms.modelformset_factory(
+    Task, form=TaskForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)

@@ -1,0 +1,140 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import StoryBlock
+
+
+class Category(models.TextChoices):
+    MEETING_PLACE = "meeting_place", _("Meeting place")
+    GREEN = "green", _("Green and gardens")
+    REPAIR = "repair", _("Repair and reuse")
+    PLAY = "play", _("Play and sport")
+    CULTURE = "culture", _("Culture")
+    CARE = "care", _("Care and neighbourliness")
+    FOOD = "food", _("Food")
+    CLEAN_SAFE = "clean_safe", _("Clean, whole and safe")
+
+
+class FundingModel(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+    KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("Keep what you raise")
+
+
+class InitiativePage(Page):
+    """The moderated part of an initiative: its story and its terms.
+
+    Everything that changes while a campaign runs (status, money, supporters) lives in
+    :class:`campaigns.models.Campaign`, so that a donation never creates a page revision.
+    """
+
+    summary = models.CharField(_("summary"), max_length=300)
+    story = StreamField(StoryBlock(), blank=True, verbose_name=_("story"))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    goal_cents = models.PositiveIntegerField(
+        _("funding goal (cents)"),
+        validators=[MinValueValidator(100), MaxValueValidator(250_000_00)],
+    )
+    stretch_goal_cents = models.PositiveIntegerField(
+        _("stretch goal (cents)"), null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    deadline = models.DateField(_("deadline"))
+    funding_model = models.CharField(
+        _("funding model"),
+        max_length=32,
+        choices=FundingModel.choices,
+        default=FundingModel.ALL_OR_NOTHING,
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("story"),
+        MultiFieldPanel(
+            [FieldPanel("category"), FieldPanel("location")], heading=_("Where and what")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("goal_cents"),
+                FieldPanel("stretch_goal_cents"),
+                FieldPanel("deadline"),
+                FieldPanel("funding_model"),
+            ],
+            heading=_("Funding terms"),
+        ),
+        InlinePanel("budget_lines", label=_("Budget lines"), min_num=1),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("story"),
+        index.SearchField("location"),
+        index.FilterField("category"),
+    ]
+    parent_page_types = ["cms.NeighbourhoodPage"]
+    subpage_types = []
+    template = "campaigns/initiative_page.html"
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def clean(self):
+        super().clean()
+        lines = list(self.budget_lines.all())
+        if lines and sum(line.amount_cents for line in lines) != self.goal_cents:
+            raise ValidationError(
+                {"goal_cents": _("The budget lines must add up to the funding goal.")}
+            )
+        if self.stretch_goal_cents is not None and self.stretch_goal_cents <= self.goal_cents:
+            raise ValidationError(
+                {"stretch_goal_cents": _("A stretch goal must be higher than the goal.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.queries import initiative_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(initiative_page_context(self, request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from campaigns.caching import serve_with_page_cache
+
+        return serve_with_page_cache(self, request, super().serve, *args, **kwargs)
+
+    @property
+    def neighbourhood(self):
+        return self.get_parent().specific
+
+
+class BudgetLine(Orderable):
+    page = ParentalKey(InitiativePage, on_delete=models.CASCADE, related_name="budget_lines")
+    description = models.CharField(_("description"), max_length=200)
+    amount_cents = models.PositiveIntegerField(
+        _("amount (cents)"), validators=[MaxValueValidator(250_000_00)]
+    )
+
+    panels = [FieldPanel("description"), FieldPanel("amount_cents")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self):
+        return self.description

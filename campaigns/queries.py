@@ -1,0 +1,71 @@
+"""Read-side queries for initiative listings and the initiative page.
+
+Every function here issues a fixed number of queries, however many budget lines,
+tasks or pledges an initiative has (see tests/campaigns/test_page_queries.py).
+"""
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Substr
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from campaigns.models import Campaign, InitiativePage, Pledge
+
+CARD_RENDITION = "fill-640x360"
+HERO_RENDITION = "fill-1200x600"
+SUPPORTERS_SHOWN = 24
+
+
+def _with_neighbourhood_title(queryset):
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    parent = Page.objects.filter(path=parent_path).values("title")[:1]
+    return queryset.annotate(neighbourhood_title=Subquery(parent))
+
+
+def initiative_cards(*, status=None, neighbourhood=None, category=None, ids=None):
+    """Published initiatives with their campaign, cover rendition and neighbourhood name."""
+    images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+    queryset = (
+        InitiativePage.objects.live()
+        .select_related("campaign")
+        .prefetch_related(Prefetch("cover_image", queryset=images))
+        .filter(campaign__status__in=Campaign.PUBLIC_STATUSES)
+    )
+    if status:
+        queryset = queryset.filter(campaign__status=status)
+    if neighbourhood is not None:
+        queryset = queryset.descendant_of(neighbourhood)
+    if category:
+        queryset = queryset.filter(category=category)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return _with_neighbourhood_title(queryset).order_by("deadline", "pk")
+
+
+def initiative_page_context(page, request):
+    from tasks.models import SignUp, Task
+
+    campaign = Campaign.objects.filter(page_id=page.pk).prefetch_related("initiators").first()
+    tasks = list(
+        Task.objects.filter(initiative_id=page.pk).annotate(
+            helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES))
+        )
+    )
+    supporters = []
+    if campaign is not None:
+        supporters = list(
+            Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
+            .only("public_name", "is_anonymous", "message", "amount_cents", "paid_at", "currency")
+            .order_by(F("paid_at").desc(nulls_last=True), "-pk")[:SUPPORTERS_SHOWN]
+        )
+    budget_lines = list(page.budget_lines.all())
+    return {
+        "campaign": campaign,
+        "initiators": list(campaign.initiators.all()) if campaign else [],
+        "tasks": tasks,
+        "tasks_done": sum(1 for task in tasks if task.status == Task.Status.DONE),
+        "budget_lines": budget_lines,
+        "budget_total_cents": sum(line.amount_cents for line in budget_lines),
+        "supporters": supporters,
+        "neighbourhood": page.get_parent(),
+    }

@@ -1,0 +1,196 @@
+"""State changes of initiatives and campaigns.
+
+Views, Wagtail hooks, admin actions and Celery jobs all go through these functions.
+Each runs in one transaction and locks the campaign row it changes, so that two
+requests can never both move a campaign out of the same state.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns import audit
+from campaigns.models import Campaign, InitiativePage, Pledge
+
+
+class TransitionNotAllowed(Exception):
+    """A campaign cannot move from its current status with the requested transition."""
+
+
+def _lock_campaign(campaign_id):
+    return Campaign.objects.select_for_update().get(pk=campaign_id)
+
+
+def _transition(campaign, to_status, *, allowed_from, actor=None, action, **data):
+    if campaign.status not in allowed_from:
+        raise TransitionNotAllowed(
+            _("This initiative cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": campaign.get_status_display(), "to": Campaign.Status(to_status).label}
+        )
+    from_status = campaign.status
+    campaign.status = to_status
+    audit.record(campaign, action, actor=actor, from_state=from_status, to_state=to_status, **data)
+    return from_status
+
+
+@transaction.atomic
+def create_initiative(*, user, neighbourhood, page, budget_lines):
+    """Save a new initiative as a draft page with its campaign, owned by ``user``."""
+    page.owner = user
+    page.live = False
+    page.budget_lines = budget_lines
+    neighbourhood.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    campaign = Campaign.objects.create(page=page, currency=page.currency)
+    campaign.initiators.add(user)
+    audit.record(campaign, "created", actor=user, to_state=campaign.status)
+    return campaign
+
+
+@transaction.atomic
+def save_initiative_draft(*, campaign, user, page, budget_lines, neighbourhood=None):
+    """Store an edit as a new revision. A draft may also move to another neighbourhood."""
+    campaign = _lock_campaign(campaign.pk)
+    if campaign.status not in Campaign.EDITABLE_STATUSES:
+        raise TransitionNotAllowed(_("An initiative that is in review or closed cannot be edited."))
+    page.budget_lines = budget_lines
+    revision = page.save_revision(user=user, log_action=True)
+    if (
+        neighbourhood is not None
+        and campaign.status == Campaign.Status.DRAFT
+        and page.get_parent().pk != neighbourhood.pk
+    ):
+        InitiativePage.objects.get(pk=page.pk).move(neighbourhood, pos="last-child", user=user)
+    if campaign.status == Campaign.Status.LIVE:
+        # Changes to a live initiative's terms are moderated too; the live version stays up.
+        _start_or_resume_workflow(page, user)
+    audit.record(campaign, "edited", actor=user, revision=revision.pk)
+    return revision
+
+
+def _start_or_resume_workflow(page, user):
+    page = InitiativePage.objects.get(pk=page.pk)
+    state = page.current_workflow_state
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        state.resume(user)
+    elif state is None or state.status != state.STATUS_IN_PROGRESS:
+        workflow = page.get_workflow()
+        if workflow is None:
+            raise TransitionNotAllowed(_("No moderation workflow is configured."))
+        workflow.start(page, user)
+
+
+@transaction.atomic
+def submit_for_review(*, campaign, user):
+    campaign = _lock_campaign(campaign.pk)
+    _transition(
+        campaign,
+        Campaign.Status.IN_REVIEW,
+        allowed_from=[Campaign.Status.DRAFT],
+        actor=user,
+        action="submitted",
+    )
+    campaign.submitted_at = timezone.now()
+    campaign.moderator_note = ""
+    campaign.save(update_fields=["status", "submitted_at", "moderator_note"])
+    _start_or_resume_workflow(campaign.page, user)
+    return campaign
+
+
+@transaction.atomic
+def mark_live(*, campaign, user=None):
+    """Called when a moderator's approval publishes the page."""
+    campaign = _lock_campaign(campaign.pk)
+    if campaign.status == Campaign.Status.LIVE:
+        return campaign
+    _transition(
+        campaign,
+        Campaign.Status.LIVE,
+        allowed_from=[Campaign.Status.DRAFT, Campaign.Status.IN_REVIEW],
+        actor=user,
+        action="approved",
+    )
+    campaign.live_at = timezone.now()
+    campaign.save(update_fields=["status", "live_at"])
+    return campaign
+
+
+@transaction.atomic
+def request_changes(*, campaign, user=None, comment=""):
+    """A moderator sent the initiative back; the initiator can edit and resubmit it."""
+    campaign = _lock_campaign(campaign.pk)
+    if campaign.status != Campaign.Status.IN_REVIEW:
+        # A live initiative whose edit was rejected simply stays live with its old version.
+        campaign.moderator_note = comment
+        campaign.save(update_fields=["moderator_note"])
+        return campaign
+    _transition(
+        campaign,
+        Campaign.Status.DRAFT,
+        allowed_from=[Campaign.Status.IN_REVIEW],
+        actor=user,
+        action="changes_requested",
+        comment=comment,
+    )
+    campaign.moderator_note = comment
+    campaign.save(update_fields=["status", "moderator_note"])
+    return campaign
+
+
+@transaction.atomic
+def withdraw_from_review(*, campaign, user=None):
+    campaign = _lock_campaign(campaign.pk)
+    if campaign.status == Campaign.Status.IN_REVIEW:
+        _transition(
+            campaign,
+            Campaign.Status.DRAFT,
+            allowed_from=[Campaign.Status.IN_REVIEW],
+            actor=user,
+            action="withdrawn_from_review",
+        )
+        campaign.save(update_fields=["status"])
+    return campaign
+
+
+@transaction.atomic
+def mark_realised(*, campaign, user):
+    campaign = _lock_campaign(campaign.pk)
+    _transition(
+        campaign,
+        Campaign.Status.REALISED,
+        allowed_from=[Campaign.Status.SUCCEEDED],
+        actor=user,
+        action="realised",
+    )
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+def ledger_totals(campaign):
+    """Compute raised cents and distinct supporters from the ledger itself.
+
+    A supporter is a person, counted once whether they donated (as a user or a guest
+    e-mail), helped with a task, or both.
+    """
+    from tasks.models import SignUp
+
+    pledges = Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
+    raised = 0
+    supporters = set()
+    for amount, donor_id, email in pledges.values_list("amount_cents", "donor_id", "guest_email"):
+        raised += amount
+        supporters.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
+    helper_ids = SignUp.objects.filter(
+        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
+    ).values_list("user_id", flat=True)
+    supporters.update(f"user:{user_id}" for user_id in helper_ids)
+    return raised, len(supporters)
+
+
+@transaction.atomic
+def recount_totals(*, campaign):
+    """Set the cached totals to what the ledger says, under the campaign lock."""
+    campaign = _lock_campaign(campaign.pk)
+    campaign.raised_cents, campaign.supporter_count = ledger_totals(campaign)
+    campaign.save(update_fields=["raised_cents", "supporter_count"])
+    return campaign

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from campaigns.views import browse, manage
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("", browse.initiative_list, name="list"),
+    path("mine/", manage.my_initiatives, name="my_initiatives"),
+    path("new/", manage.initiative_create, name="create"),
+    path("<int:page_id>/edit/", manage.initiative_edit, name="edit"),
+    path("<int:page_id>/preview/", manage.initiative_preview, name="preview"),
+    path("<int:page_id>/submit/", manage.initiative_submit, name="submit"),
+]

@@ -1,0 +1,215 @@
+"""Initiators start, edit, preview and submit their initiatives here, outside Wagtail's admin."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from campaigns import services
+from campaigns.forms import BudgetLineFormSet, InitiativeForm, TaskFormSet
+from campaigns.models import Campaign, InitiativePage
+from campaigns.permissions import can_edit_initiative
+from campaigns.story import blocks_to_text, merge_story
+from tasks.models import Task
+from tasks.services import save_task_edits
+
+
+def _editable_campaign(request, page_id):
+    """The campaign if this user may edit it: others get 404 for drafts and 403 otherwise."""
+    campaign = get_object_or_404(Campaign.objects.select_related("page"), page_id=page_id)
+    if not can_edit_initiative(request.user, campaign):
+        if campaign.page.live:
+            raise PermissionDenied(
+                _("Only the initiators and moderators can edit this initiative.")
+            )
+        raise Http404
+    return campaign
+
+
+def _unique_slug(parent, title, exclude_pk=None):
+    base = slugify(title)[:60] or "initiatief"
+    siblings = Page.objects.child_of(parent)
+    if exclude_pk:
+        siblings = siblings.exclude(pk=exclude_pk)
+    taken = set(siblings.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply_form(page, form, user, existing_story=()):
+    data = form.cleaned_data
+    page.title = data["title"]
+    page.summary = data["summary"]
+    page.story = merge_story(existing_story, data["story"])
+    page.category = data["category"]
+    page.location = data["location"]
+    page.goal_cents = data["goal"]
+    page.deadline = data["deadline"]
+    page.funding_model = data["funding_model"]
+    upload = data.get("cover_image")
+    if upload:
+        page.cover_image = get_image_model().objects.create(
+            title=data["title"], file=upload, uploaded_by_user=user
+        )
+    return page
+
+
+def _forms_valid(form, budget_formset, task_formset):
+    valid = all([form.is_valid(), budget_formset.is_valid(), task_formset.is_valid()])
+    if valid and budget_formset.total_cents() != form.cleaned_data["goal"]:
+        from cms.money import format_money
+
+        message = _(
+            "The budget lines add up to %(total)s, but the funding goal is %(goal)s. "
+            "Make them equal."
+        ) % {
+            "total": format_money(budget_formset.total_cents()),
+            "goal": format_money(form.cleaned_data["goal"]),
+        }
+        form.add_error("goal", message)
+        budget_formset._non_form_errors.append(message)
+        valid = False
+    return valid
+
+
+def _render_form(request, form, budget_formset, task_formset, campaign=None, status=200):
+    return render(
+        request,
+        "campaigns/initiative_form.html",
+        {
+            "form": form,
+            "budget_formset": budget_formset,
+            "task_formset": task_formset,
+            "campaign": campaign,
+        },
+        status=status,
+    )
+
+
+@login_required
+def initiative_create(request):
+    tasks = Task.objects.none()
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, request.FILES)
+        budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
+        task_formset = TaskFormSet(request.POST, prefix="tasks", queryset=tasks)
+        if _forms_valid(form, budget_formset, task_formset):
+            neighbourhood = form.cleaned_data["neighbourhood"]
+            with transaction.atomic():
+                page = _apply_form(InitiativePage(), form, request.user)
+                page.slug = _unique_slug(neighbourhood, page.title)
+                campaign = services.create_initiative(
+                    user=request.user,
+                    neighbourhood=neighbourhood,
+                    page=page,
+                    budget_lines=budget_formset.budget_lines(),
+                )
+                save_task_edits(initiative=campaign.page, user=request.user, formset=task_formset)
+            messages.success(
+                request,
+                _("Your initiative is saved as a draft. Submit it for review when it is ready."),
+            )
+            return redirect("campaigns:my_initiatives")
+        return _render_form(request, form, budget_formset, task_formset, status=400)
+    form = InitiativeForm(initial={"neighbourhood": request.GET.get("neighbourhood")})
+    return _render_form(
+        request,
+        form,
+        BudgetLineFormSet(prefix="budget"),
+        TaskFormSet(prefix="tasks", queryset=tasks),
+    )
+
+
+@login_required
+def initiative_edit(request, page_id):
+    campaign = _editable_campaign(request, page_id)
+    if campaign.status not in Campaign.EDITABLE_STATUSES:
+        messages.error(request, _("An initiative that is in review or closed cannot be edited."))
+        return redirect("campaigns:my_initiatives")
+    page = campaign.page.get_latest_revision_as_object()
+    tasks = Task.objects.filter(initiative_id=page.pk)
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, request.FILES)
+        budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
+        task_formset = TaskFormSet(request.POST, prefix="tasks", queryset=tasks)
+        if _forms_valid(form, budget_formset, task_formset):
+            with transaction.atomic():
+                _apply_form(page, form, request.user, existing_story=page.story)
+                services.save_initiative_draft(
+                    campaign=campaign,
+                    user=request.user,
+                    page=page,
+                    budget_lines=budget_formset.budget_lines(),
+                    neighbourhood=form.cleaned_data["neighbourhood"],
+                )
+                save_task_edits(initiative=campaign.page, user=request.user, formset=task_formset)
+            if campaign.status == Campaign.Status.LIVE:
+                messages.success(request, _("Your changes were sent to the moderators for review."))
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect("campaigns:my_initiatives")
+        return _render_form(request, form, budget_formset, task_formset, campaign, status=400)
+    form = InitiativeForm(
+        initial={
+            "title": page.title,
+            "summary": page.summary,
+            "story": blocks_to_text(page.story),
+            "neighbourhood": page.get_parent().pk,
+            "category": page.category,
+            "location": page.location,
+            "goal": page.goal_cents / 100,
+            "deadline": page.deadline,
+            "funding_model": page.funding_model,
+        }
+    )
+    budget_formset = BudgetLineFormSet(
+        prefix="budget",
+        initial=[
+            {"description": line.description, "amount": line.amount_cents / 100}
+            for line in page.budget_lines.all()
+        ],
+    )
+    task_formset = TaskFormSet(prefix="tasks", queryset=tasks)
+    return _render_form(request, form, budget_formset, task_formset, campaign)
+
+
+@login_required
+@require_POST
+def initiative_submit(request, page_id):
+    campaign = _editable_campaign(request, page_id)
+    try:
+        services.submit_for_review(campaign=campaign, user=request.user)
+    except services.TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("campaigns:my_initiatives")
+    messages.success(request, _("Thank you! A moderator will review your initiative soon."))
+    return redirect("campaigns:my_initiatives")
+
+
+@login_required
+def initiative_preview(request, page_id):
+    campaign = _editable_campaign(request, page_id)
+    page = campaign.page.get_latest_revision_as_object()
+    context = page.get_context(request)
+    context["is_preview"] = True
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+@login_required
+def my_initiatives(request):
+    campaigns = (
+        Campaign.objects.filter(initiators=request.user)
+        .select_related("page")
+        .order_by("-created_at")
+    )
+    return render(request, "campaigns/my_initiatives.html", {"campaigns": campaigns})

@@ -1,0 +1,39 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Who said it"), required=False, max_length=120)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote_block.html"
+
+
+class StoryBlock(blocks.StreamBlock):
+    """The blocks an initiative's story and standard pages are written with."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        form_classname="title",
+        icon="title",
+        template="blocks/heading_block.html",
+    )
+    paragraph = blocks.RichTextBlock(
+        label=_("Text"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
+    )
+    image = ImageBlock(label=_("Image"), template="blocks/image_block.html")
+    quote = QuoteBlock(label=_("Quote"))
+    video = EmbedBlock(label=_("Video"), icon="media")
+
+
+class ThemeBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Theme"), max_length=80)
+    description = blocks.TextBlock(label=_("Description"), required=False)
+
+    class Meta:
+        icon = "tag"
+        template = "blocks/theme_block.html"

@@ -1,0 +1,118 @@
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import StoryBlock, ThemeBlock
+
+
+class HomePage(Page):
+    intro = models.CharField(_("intro"), max_length=250, blank=True)
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["cms.CityPage", "cms.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.queries import initiative_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        context["live_initiatives"] = initiative_cards(status="live")[:12]
+        context["cities"] = CityPage.objects.live().child_of(self)
+        return context
+
+
+class CityPage(Page):
+    """A municipality; its neighbourhoods are its children."""
+
+    intro = models.CharField(_("intro"), max_length=250, blank=True)
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NeighbourhoodPage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("city page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["neighbourhoods"] = NeighbourhoodPage.objects.live().child_of(self)
+        return context
+
+
+class NeighbourhoodPage(Page):
+    """A wijk: its shared vision, its themes, and the initiatives that grow in it."""
+
+    intro = models.CharField(_("intro"), max_length=250, blank=True)
+    vision = RichTextField(_("vision"), blank=True, features=["bold", "italic", "link", "ul"])
+    themes = StreamField(
+        [("theme", ThemeBlock())], blank=True, verbose_name=_("themes"), use_json_field=True
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("vision"),
+        FieldPanel("themes"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("vision")]
+    parent_page_types = ["cms.CityPage"]
+    subpage_types = ["campaigns.InitiativePage"]
+
+    class Meta:
+        verbose_name = _("neighbourhood page")
+
+    def totals(self):
+        """Money raised, supporters and initiatives of the neighbourhood, in one query."""
+        from campaigns.models import Campaign
+
+        visible = Campaign.PUBLIC_STATUSES
+        return Campaign.objects.filter(
+            page__path__startswith=self.path, page__live=True, status__in=visible
+        ).aggregate(
+            raised_cents=Sum("raised_cents", default=0),
+            supporters=Sum("supporter_count", default=0),
+            initiatives=Count("pk"),
+            funded=Count("pk", filter=Q(status__in=["succeeded", "realised"])),
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.queries import initiative_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        context["initiatives"] = initiative_cards(neighbourhood=self)
+        context["totals"] = self.totals()
+        return context
+
+
+class StandardPage(Page):
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_setting(icon="cog")
+class PlatformSettings(BaseSiteSetting):
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        default="Begin bij wat de wijk al heeft.",
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    panels = [FieldPanel("tagline"), FieldPanel("contact_email")]
+
+    class Meta:
+        verbose_name = _("platform settings")

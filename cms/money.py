@@ -1,0 +1,31 @@
+"""Money is integer cents plus an ISO currency code; this module only formats it."""
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_symbol
+from django.utils.translation import get_language
+
+BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def format_money(cents, currency="EUR", language=None):
+    """Format cents per locale: ``€ 3.555`` in Dutch, ``€3,555`` in English.
+
+    Whole amounts drop their decimals because campaign pages talk in round euros;
+    anything with cents shows them.
+    """
+    language = (language or get_language() or "nl")[:2]
+    locale = BABEL_LOCALES.get(language, "nl_NL")
+    cents = int(cents or 0)
+    amount = cents / 100
+    if cents % 100 == 0:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        pattern = pattern.split(";")[0].replace(".00", "")
+        return format_currency(
+            int(amount), currency, format=pattern, locale=locale, currency_digits=False
+        )
+    return format_currency(amount, currency, locale=locale)
+
+
+def currency_symbol(currency="EUR", language=None):
+    language = (language or get_language() or "nl")[:2]
+    return get_currency_symbol(currency, locale=BABEL_LOCALES.get(language, "nl_NL"))
