@@ -1,0 +1,46 @@
+# Wijkkapitaal: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install test lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_data
+	@echo ""
+	@echo "Wijkkapitaal runs at http://$(HOST):$(PORT)/ (English at /en/)."
+	@echo "Moderators log in to the Wagtail admin at http://$(HOST):$(PORT)/admin/"
+	@echo "  moderator@wijkkapitaal.nl / wijkdemo-moderator"
+	@echo "Residents: anouk@example.nl / wijkdemo (and the others in cms/demo/content.py)."
+	@echo "E-mails (sign-up confirmations) are printed in this terminal."
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: install lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+messages: install
+	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

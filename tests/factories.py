@@ -1,0 +1,162 @@
+"""factory-boy and wagtail-factories builders for the page tree, users and initiatives."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from accounts.models import Organisation, User
+from campaigns import services
+from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
+from cms.models import CityPage, HomePage, NeighbourhoodPage
+from tasks.models import SignUp, Task
+
+PASSWORD = "a-good-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"resident{n}@example.nl")
+    display_name = factory.Sequence(lambda n: f"Buur {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+
+
+def moderator(**kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Wijkkapitaal"
+    slug = "wijkkapitaal"
+
+
+class CityPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CityPage
+
+    title = factory.Sequence(lambda n: f"Stad {n}")
+    slug = factory.Sequence(lambda n: f"stad-{n}")
+
+
+class NeighbourhoodPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = NeighbourhoodPage
+
+    title = factory.Sequence(lambda n: f"Wijk {n}")
+    slug = factory.Sequence(lambda n: f"wijk-{n}")
+    intro = "Een wijk vol plannen."
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Bakkerij {n}")
+    slug = factory.Sequence(lambda n: f"bakkerij-{n}")
+    kind = Organisation.Kind.BUSINESS
+
+
+def site_tree():
+    """Home → city → neighbourhood, with the home page as the default site's root."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first() or HomePageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
+    )
+    city = CityPageFactory(parent=home)
+    neighbourhood = NeighbourhoodPageFactory(parent=city)
+    return home, city, neighbourhood
+
+
+def make_initiative(
+    neighbourhood,
+    *,
+    initiator=None,
+    status=Campaign.Status.LIVE,
+    title="Repair Café",
+    goal_cents=1_000_00,
+    budget_lines=1,
+    deadline=None,
+    funding_model="all_or_nothing",
+    category="repair",
+):
+    """An initiative through the real services: draft, then submitted and published if asked."""
+    initiator = initiator or UserFactory()
+    per_line = goal_cents // budget_lines
+    amounts = [per_line] * (budget_lines - 1) + [goal_cents - per_line * (budget_lines - 1)]
+    page = InitiativePage(
+        title=title,
+        slug=f"{title.lower().replace(' ', '-')}-{InitiativePage.objects.count() + 1}",
+        summary=f"{title}: samen maken we het.",
+        category=category,
+        location="Buurthuis",
+        goal_cents=goal_cents,
+        deadline=deadline or timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=funding_model,
+    )
+    lines = [
+        BudgetLine(description=f"Post {i}", amount_cents=amount, sort_order=i)
+        for i, amount in enumerate(amounts)
+    ]
+    campaign = services.create_initiative(
+        user=initiator, neighbourhood=neighbourhood, page=page, budget_lines=lines
+    )
+    if status == Campaign.Status.DRAFT:
+        return campaign
+    services.submit_for_review(campaign=campaign, user=initiator)
+    if status == Campaign.Status.IN_REVIEW:
+        return campaign
+    campaign.page.get_latest_revision().publish()
+    campaign.refresh_from_db()
+    if status != Campaign.Status.LIVE:
+        Campaign.objects.filter(pk=campaign.pk).update(status=status)
+        campaign.refresh_from_db()
+    return campaign
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    kind = Task.Kind.HANDS
+    title = factory.Sequence(lambda n: f"Klus {n}")
+    people_needed = 3
+
+
+class SignUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignUp
+
+    task = factory.SubFactory(TaskFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pledge
+
+    amount_cents = 25_00
+    guest_email = factory.Sequence(lambda n: f"donor{n}@example.nl")
+    public_name = factory.Sequence(lambda n: f"Donateur {n}")
+    status = Pledge.Status.PAID
+    paid_at = factory.LazyFunction(timezone.now)
