@@ -42,9 +42,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, p
             "PORT": str(postgres_server.port),
             "OPTIONS": {},
             "CONN_MAX_AGE": 0,
-            "TEST": {"NAME": "test_wijkkapitaal"},
         }
     )
+    settings.DATABASES["default"]["TEST"].update({"NAME": "test_wijkkapitaal"})
     try:
         connections["default"].close()
         del connections["default"]

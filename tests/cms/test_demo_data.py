@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organisation, User
+from campaigns.models import Campaign, InitiativePage, Pledge
+from campaigns.services import ledger_totals
+from cms.models import CityPage, NeighbourhoodPage
+from tasks.models import SignUp, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User, Organisation, CityPage, NeighbourhoodPage, InitiativePage, Campaign, Pledge,
+            Task, SignUp,
+        )
+    }
+
+
+def test_demo_data_covers_every_state_and_loads_twice_without_duplicates():
+    call_command("load_demo_data", verbosity=0)
+    first = _counts()
+    call_command("load_demo_data", verbosity=0)
+    assert _counts() == first
+
+    assert first["CityPage"] == 1
+    assert first["NeighbourhoodPage"] == 3
+    assert first["InitiativePage"] >= 8
+    statuses = set(Campaign.objects.values_list("status", flat=True))
+    assert {"draft", "in_review", "live", "succeeded", "failed", "realised"} <= statuses
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {"business", "housing_corporation", "association"} <= kinds
+    assert User.objects.filter(groups__name="Moderators").exists()
+
+
+def test_demo_bruisplaats_matches_the_story_and_the_ledger():
+    call_command("load_demo_data", verbosity=0)
+    campaign = Campaign.objects.get(page__slug="de-bruisplaats")
+    assert campaign.status == Campaign.Status.SUCCEEDED
+    assert campaign.raised_cents == 3_555_00
+    assert campaign.percentage == 118
+    assert campaign.supporter_count == 97
+    tasks = Task.objects.filter(initiative=campaign.page)
+    assert tasks.count() == 12
+    assert tasks.filter(status=Task.Status.DONE).count() == 12
+    for each in Campaign.objects.all():
+        assert (each.raised_cents, each.supporter_count) == ledger_totals(each)
