@@ -50,6 +50,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, p
         del connections["default"]
     except AttributeError:
         pass
+    # modelsearch sets its PostgreSQL tsvector weights in AppConfig.ready(), which ran
+    # while the default connection was still SQLite.
+    from modelsearch.backends.database.postgres import weights
+
+    if not weights.BOOSTS_WEIGHTS:
+        weights.set_weights()
 
 
 def pytest_report_header(config):
@@ -65,8 +71,13 @@ def requires_postgres(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache_and_language():
+    """Each test starts with an empty cache and the default language (Dutch)."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -14,8 +14,15 @@ def _counts():
     return {
         model.__name__: model.objects.count()
         for model in (
-            User, Organisation, CityPage, NeighbourhoodPage, InitiativePage, Campaign, Pledge,
-            Task, SignUp,
+            User,
+            Organisation,
+            CityPage,
+            NeighbourhoodPage,
+            InitiativePage,
+            Campaign,
+            Pledge,
+            Task,
+            SignUp,
         )
     }
 
