@@ -7,6 +7,7 @@ import wagtail_factories
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from accounts.models import Organisation, User
@@ -106,7 +107,7 @@ def make_initiative(
     amounts = [per_line] * (budget_lines - 1) + [goal_cents - per_line * (budget_lines - 1)]
     page = InitiativePage(
         title=title,
-        slug=f"{title.lower().replace(' ', '-')}-{InitiativePage.objects.count() + 1}",
+        slug=f"{slugify(title)}-{InitiativePage.objects.count() + 1}",
         summary=f"{title}: samen maken we het.",
         category=category,
         location="Buurthuis",
