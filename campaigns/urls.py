@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import browse, manage
+from campaigns.views import browse, donations, manage
 
 app_name = "campaigns"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:page_id>/edit/", manage.initiative_edit, name="edit"),
     path("<int:page_id>/preview/", manage.initiative_preview, name="preview"),
     path("<int:page_id>/submit/", manage.initiative_submit, name="submit"),
+    path("<int:page_id>/donate/", donations.donate, name="donate"),
 ]

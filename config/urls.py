@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns.views.webhook import stripe_webhook
 from cms import views as cms_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", cms_views.health, name="health"),
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
 
 if settings.DEBUG or settings.WIJKKAPITAAL.get("SERVE_MEDIA"):
@@ -24,6 +26,7 @@ if settings.DEBUG or settings.WIJKKAPITAAL.get("SERVE_MEDIA"):
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("initiatives/", include("campaigns.urls")),
+    path("donations/", include("campaigns.payment_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

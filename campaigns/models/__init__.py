@@ -1,6 +1,6 @@
 from campaigns.models.audit import AuditEntry
 from campaigns.models.campaign import Campaign
-from campaigns.models.ledger import Pledge
+from campaigns.models.ledger import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.models.pages import BudgetLine, Category, FundingModel, InitiativePage
 
 __all__ = [
@@ -10,5 +10,8 @@ __all__ = [
     "Category",
     "FundingModel",
     "InitiativePage",
+    "PaymentAttempt",
     "Pledge",
+    "Refund",
+    "WebhookEvent",
 ]

@@ -1,3 +1,7 @@
+"""The money ledger: pledges, their payment attempts and refunds, and Stripe's events."""
+
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +17,16 @@ class PledgeStatus(models.TextChoices):
 
 
 class Pledge(models.Model):
-    """A promise of money to a campaign; its payment attempts and refunds are kept apart."""
+    """A promise of money to a campaign; its payment attempts and refunds are kept apart.
+
+    pending → paid → refund_pending → refunded, or pending → failed | expired.
+    Only a verified Stripe event moves a pledge to paid.
+    """
 
     Status = PledgeStatus
     COUNTED_STATUSES = [PledgeStatus.PAID, PledgeStatus.REFUND_PENDING]
 
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges"
     )
@@ -38,14 +47,19 @@ class Pledge(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.PENDING
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    flagged_reason = models.CharField(_("flagged for staff"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["campaign", "donor"]),
+            models.Index(fields=["campaign", "guest_email"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="pledge_amount_positive"
@@ -53,7 +67,7 @@ class Pledge(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.amount_cents} {self.currency} ({self.status})"
+        return f"#{self.pk} {self.amount_cents / 100:.2f} {self.currency} ({self.status})"
 
     @property
     def supporter_key(self):
@@ -67,3 +81,100 @@ class Pledge(models.Model):
         if self.is_anonymous or not self.public_name:
             return None
         return self.public_name
+
+    @property
+    def email(self):
+        return self.donor.email if self.donor_id else self.guest_email
+
+
+class PaymentAttempt(models.Model):
+    """One try at paying a pledge: a Checkout Session at Stripe (or the test checkout)."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        ERROR = "error", _("Could not start")
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="attempts")
+    gateway = models.CharField(max_length=32)
+    checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="EUR")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment attempt")
+        verbose_name_plural = _("payment attempts")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.gateway} {self.checkout_session_id or self.reference} ({self.status})"
+
+    @property
+    def idempotency_key(self):
+        return f"checkout-{self.reference}"
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="refund")
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="EUR")
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self):
+        return f"refund of pledge #{self.pledge_id} ({self.status})"
+
+
+class WebhookEvent(models.Model):
+    """A verified Stripe event, stored before it is processed so nothing is lost."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("Not processed yet")
+        APPLIED = "applied", _("Applied")
+        NO_CHANGE = "no_change", _("No change")
+        IGNORED = "ignored", _("Ignored type")
+        FLAGGED = "flagged", _("Flagged for staff")
+
+    stripe_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    payload = models.JSONField()
+    livemode = models.BooleanField(default=False)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    flag_reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.stripe_id}"

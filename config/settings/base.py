@@ -175,12 +175,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-webhook-events": {"task": "campaigns.jobs.sweep_webhook_events", "schedule": 60.0},
+    "close-due-campaigns": {"task": "campaigns.jobs.close_due_campaigns", "schedule": 300.0},
+}
 
 # Platform rules
 WIJKKAPITAAL = {
     "CURRENCY": "EUR",
     "MAX_GOAL_CENTS": 250_000_00,
+    "MAX_DONATION_CENTS": env.int("MAX_DONATION_CENTS", default=5_000_00),
     "MIN_DEADLINE_DAYS": 2,
     "MAX_DEADLINE_DAYS": 90,
     "MAX_COVER_IMAGE_BYTES": 10 * 1024 * 1024,

@@ -1,4 +1,4 @@
-"""State changes of initiatives and campaigns.
+"""State changes of an initiative's life: draft, review, live, realised.
 
 Views, Wagtail hooks, admin actions and Celery jobs all go through these functions.
 Each runs in one transaction and locks the campaign row it changes, so that two
@@ -10,15 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import audit
-from campaigns.models import Campaign, InitiativePage, Pledge
-
-
-class TransitionNotAllowed(Exception):
-    """A campaign cannot move from its current status with the requested transition."""
-
-
-def _lock_campaign(campaign_id):
-    return Campaign.objects.select_for_update().get(pk=campaign_id)
+from campaigns.models import Campaign, InitiativePage
+from campaigns.services.errors import TransitionNotAllowed
+from campaigns.services.locks import lock_campaign as _lock_campaign
 
 
 def _transition(campaign, to_status, *, allowed_from, actor=None, action, **data):
@@ -163,34 +157,4 @@ def mark_realised(*, campaign, user):
         action="realised",
     )
     campaign.save(update_fields=["status"])
-    return campaign
-
-
-def ledger_totals(campaign):
-    """Compute raised cents and distinct supporters from the ledger itself.
-
-    A supporter is a person, counted once whether they donated (as a user or a guest
-    e-mail), helped with a task, or both.
-    """
-    from tasks.models import SignUp
-
-    pledges = Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
-    raised = 0
-    supporters = set()
-    for amount, donor_id, email in pledges.values_list("amount_cents", "donor_id", "guest_email"):
-        raised += amount
-        supporters.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
-    helper_ids = SignUp.objects.filter(
-        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
-    ).values_list("user_id", flat=True)
-    supporters.update(f"user:{user_id}" for user_id in helper_ids)
-    return raised, len(supporters)
-
-
-@transaction.atomic
-def recount_totals(*, campaign):
-    """Set the cached totals to what the ledger says, under the campaign lock."""
-    campaign = _lock_campaign(campaign.pk)
-    campaign.raised_cents, campaign.supporter_count = ledger_totals(campaign)
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
     return campaign

@@ -1,0 +1,39 @@
+"""State changes of initiatives, pledges, payments and refunds.
+
+Views, webhooks, Wagtail admin actions and Celery jobs all call these functions. Each
+runs in one transaction, locks the rows it counts or changes (campaign first, then
+pledge), writes an audit entry, and enqueues follow-up jobs with ``on_commit``.
+"""
+
+from campaigns.services.errors import (
+    CampaignClosed,
+    PaymentProviderUnavailable,
+    ServiceError,
+    TransitionNotAllowed,
+)
+from campaigns.services.initiatives import (
+    create_initiative,
+    mark_live,
+    mark_realised,
+    request_changes,
+    save_initiative_draft,
+    submit_for_review,
+    withdraw_from_review,
+)
+from campaigns.services.totals import ledger_totals, recount_totals
+
+__all__ = [
+    "CampaignClosed",
+    "PaymentProviderUnavailable",
+    "ServiceError",
+    "TransitionNotAllowed",
+    "create_initiative",
+    "ledger_totals",
+    "mark_live",
+    "mark_realised",
+    "recount_totals",
+    "request_changes",
+    "save_initiative_draft",
+    "submit_for_review",
+    "withdraw_from_review",
+]

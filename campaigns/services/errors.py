@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    """A refused state change; ``str(error)`` is a message fit for the person who asked."""
+
+    default_message = _("This action is not possible right now.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.default_message))
+
+
+class TransitionNotAllowed(ServiceError):
+    """An object cannot move from its current status with the requested transition."""
+
+
+class CampaignClosed(ServiceError):
+    default_message = _("This initiative is not accepting donations right now.")
+
+
+class PaymentProviderUnavailable(ServiceError):
+    default_message = _(
+        "The payment provider cannot be reached. Your donation is saved; please try again."
+    )

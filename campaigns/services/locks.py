@@ -1,0 +1,16 @@
+"""Row locks in one fixed order (campaign, then pledge) so that services never deadlock."""
+
+from campaigns.models import Campaign, Pledge
+
+
+def lock_campaign(campaign_id):
+    return Campaign.objects.select_for_update().get(pk=campaign_id)
+
+
+def lock_pledge(pledge_id):
+    """Lock a pledge and its campaign, campaign first."""
+    campaign_id = Pledge.objects.values_list("campaign_id", flat=True).get(pk=pledge_id)
+    campaign = lock_campaign(campaign_id)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
+    pledge.campaign = campaign
+    return pledge

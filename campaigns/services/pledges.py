@@ -1,0 +1,261 @@
+"""Pledges and their payments: create, pay, fail, expire, refund.
+
+pending → paid → refund_pending → refunded, or pending → failed | expired.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns import audit
+from campaigns.models import Campaign, PaymentAttempt, Pledge, Refund
+from campaigns.payments.gateway import GatewayError, get_gateway
+from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
+from campaigns.services.locks import lock_campaign, lock_pledge
+from campaigns.services.totals import count_pledge, uncount_pledge
+
+logger = logging.getLogger(__name__)
+
+MIN_DONATION_CENTS = 5_00
+
+
+def max_donation_cents():
+    return settings.WIJKKAPITAAL["MAX_DONATION_CENTS"]
+
+
+@transaction.atomic
+def create_pledge(
+    *,
+    campaign,
+    amount_cents,
+    donor=None,
+    guest_email="",
+    public_name="",
+    is_anonymous=False,
+    message="",
+    language="nl",
+):
+    """Store a pending pledge and its first payment attempt; nothing is paid yet."""
+    campaign = lock_campaign(campaign.pk)
+    if not campaign.is_open_for_support:
+        raise CampaignClosed()
+    if not MIN_DONATION_CENTS <= amount_cents <= max_donation_cents():
+        raise CampaignClosed(_("This amount cannot be donated."))
+    pledge = Pledge.objects.create(
+        campaign=campaign,
+        amount_cents=amount_cents,
+        currency=campaign.currency,
+        donor=donor if getattr(donor, "pk", None) else None,
+        guest_email="" if getattr(donor, "pk", None) else guest_email,
+        public_name="" if is_anonymous else public_name,
+        is_anonymous=is_anonymous,
+        message=message,
+        language=language,
+    )
+    attempt = PaymentAttempt.objects.create(
+        pledge=pledge,
+        gateway=settings.PAYMENT_GATEWAY,
+        amount_cents=pledge.amount_cents,
+        currency=pledge.currency,
+    )
+    audit.record(
+        pledge,
+        "pledge_created",
+        actor=donor,
+        to_state=pledge.status,
+        amount_cents=pledge.amount_cents,
+    )
+    return pledge, attempt
+
+
+def open_checkout(*, attempt, success_url, cancel_url):
+    """Create the Checkout Session for an attempt. Runs outside any transaction.
+
+    The pledge is already stored, so a gateway failure loses nothing: the attempt is
+    marked as an error and the donor can start a new one.
+    """
+    pledge = attempt.pledge
+    try:
+        session = get_gateway().create_checkout_session(
+            attempt=attempt,
+            pledge=pledge,
+            campaign_title=pledge.campaign.page.title,
+            success_url=success_url,
+            cancel_url=cancel_url,
+        )
+    except GatewayError as error:
+        logger.warning("Checkout for pledge %s failed: %s", pledge.pk, error)
+        PaymentAttempt.objects.filter(pk=attempt.pk).update(
+            status=PaymentAttempt.Status.ERROR, error=str(error)[:500]
+        )
+        raise PaymentProviderUnavailable() from error
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(
+        status=PaymentAttempt.Status.OPEN,
+        checkout_session_id=session.id,
+        payment_intent_id=session.payment_intent_id,
+        checkout_url=session.url,
+    )
+    attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def retry_payment(*, pledge):
+    """A new payment attempt for a pledge whose earlier attempt failed or expired."""
+    pledge = lock_pledge(pledge.pk)
+    if pledge.status not in (Pledge.Status.PENDING, Pledge.Status.FAILED, Pledge.Status.EXPIRED):
+        raise CampaignClosed(_("This donation is already paid or refunded."))
+    if not pledge.campaign.is_open_for_support:
+        raise CampaignClosed()
+    if pledge.status != Pledge.Status.PENDING:
+        _move(pledge, Pledge.Status.PENDING, "payment_retried")
+    return PaymentAttempt.objects.create(
+        pledge=pledge,
+        gateway=settings.PAYMENT_GATEWAY,
+        amount_cents=pledge.amount_cents,
+        currency=pledge.currency,
+    )
+
+
+def _move(pledge, to_status, action, *, actor=None, actor_label="", **data):
+    from_status = pledge.status
+    pledge.status = to_status
+    fields = ["status"]
+    if to_status == Pledge.Status.PAID:
+        pledge.paid_at = timezone.now()
+        fields.append("paid_at")
+    pledge.save(update_fields=fields)
+    audit.record(
+        pledge,
+        action,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=from_status,
+        to_state=to_status,
+        amount_cents=pledge.amount_cents,
+        **data,
+    )
+
+
+def _update_attempt(pledge, session_id, payment_intent_id, status):
+    attempts = PaymentAttempt.objects.filter(pledge=pledge)
+    if session_id:
+        attempts = attempts.filter(checkout_session_id=session_id)
+    changes = {"status": status}
+    if payment_intent_id:
+        changes["payment_intent_id"] = payment_intent_id
+    attempts.update(**changes)
+
+
+@transaction.atomic
+def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
+    """A verified event says the money arrived. Returns True if anything changed."""
+    pledge = lock_pledge(pledge_id)
+    _update_attempt(pledge, session_id, payment_intent_id, PaymentAttempt.Status.PAID)
+    if pledge.status in Pledge.COUNTED_STATUSES or pledge.status == Pledge.Status.REFUNDED:
+        return False
+    _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
+    count_pledge(pledge.campaign, pledge)
+    if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
+        # A late payment to a campaign that did not make it goes straight back.
+        request_refund(pledge=pledge, reason="campaign_not_funded")
+    return True
+
+
+@transaction.atomic
+def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
+    """A payment failed or its session expired; only a pending pledge changes."""
+    pledge = lock_pledge(pledge_id)
+    attempt_status = {
+        Pledge.Status.FAILED: PaymentAttempt.Status.FAILED,
+        Pledge.Status.EXPIRED: PaymentAttempt.Status.EXPIRED,
+    }[to_status]
+    if session_id:
+        PaymentAttempt.objects.filter(pledge=pledge, checkout_session_id=session_id).exclude(
+            status=PaymentAttempt.Status.PAID
+        ).update(status=attempt_status)
+    if pledge.status != Pledge.Status.PENDING:
+        return False
+    if PaymentAttempt.objects.filter(
+        pledge=pledge, status__in=[PaymentAttempt.Status.OPEN, PaymentAttempt.Status.CREATED]
+    ).exists():
+        return False  # another attempt of this pledge may still be paid
+    _move(pledge, to_status, f"payment_{to_status}", actor_label="stripe", event=event_id)
+    return True
+
+
+@transaction.atomic
+def flag_pledge(*, pledge_id, reason):
+    pledge = lock_pledge(pledge_id)
+    pledge.flagged_reason = reason[:200]
+    pledge.save(update_fields=["flagged_reason"])
+    audit.record(pledge, "flagged", actor_label="stripe", reason=reason)
+
+
+@transaction.atomic
+def request_refund(*, pledge, actor=None, reason="requested"):
+    """Start refunding a paid pledge: at most one refund per pledge, ever."""
+    pledge = lock_pledge(pledge.pk)
+    if pledge.status != Pledge.Status.PAID:
+        if pledge.status in (Pledge.Status.REFUND_PENDING, Pledge.Status.REFUNDED):
+            return pledge.refund
+        raise CampaignClosed(_("Only a paid donation can be refunded."))
+    refund, _created = Refund.objects.get_or_create(
+        pledge=pledge,
+        defaults={
+            "amount_cents": pledge.amount_cents,
+            "currency": pledge.currency,
+            "idempotency_key": f"refund-{pledge.pk}",
+            "reason": reason,
+        },
+    )
+    _move(pledge, Pledge.Status.REFUND_PENDING, "refund_requested", actor=actor, reason=reason)
+    transaction.on_commit(lambda: _enqueue_refund(refund.pk), robust=True)
+    return refund
+
+
+def _enqueue_refund(refund_id):
+    from campaigns.jobs import execute_refund
+
+    execute_refund.delay(refund_id)
+
+
+def payment_intent_for(pledge):
+    attempt = (
+        PaymentAttempt.objects.filter(pledge=pledge, status=PaymentAttempt.Status.PAID)
+        .exclude(payment_intent_id="")
+        .first()
+    )
+    return attempt.payment_intent_id if attempt else ""
+
+
+@transaction.atomic
+def complete_refund(*, pledge_id, external_id="", event_id=""):
+    """The refund went through: the pledge is refunded and leaves the campaign's totals."""
+    pledge = lock_pledge(pledge_id)
+    refund = Refund.objects.select_for_update().filter(pledge=pledge).first()
+    if refund is not None and refund.status != Refund.Status.SUCCEEDED:
+        refund.status = Refund.Status.SUCCEEDED
+        refund.completed_at = timezone.now()
+        refund.external_id = refund.external_id or external_id
+        refund.save(update_fields=["status", "completed_at", "external_id"])
+    if pledge.status not in Pledge.COUNTED_STATUSES:
+        return False
+    if refund is None:
+        # Refunded from Stripe's dashboard: record it so the ledger stays complete.
+        Refund.objects.create(
+            pledge=pledge,
+            amount_cents=pledge.amount_cents,
+            currency=pledge.currency,
+            external_id=external_id,
+            idempotency_key=f"external-{external_id or pledge.pk}",
+            status=Refund.Status.SUCCEEDED,
+            completed_at=timezone.now(),
+            reason="outside_platform",
+        )
+    _move(pledge, Pledge.Status.REFUNDED, "refunded", actor_label="stripe", event=event_id)
+    uncount_pledge(pledge.campaign, pledge)
+    return True

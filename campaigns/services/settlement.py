@@ -1,0 +1,53 @@
+"""What happens at a campaign's deadline."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import audit
+from campaigns.models import Campaign, FundingModel, Pledge
+from campaigns.services.locks import lock_campaign
+from campaigns.services.pledges import request_refund
+
+
+@transaction.atomic
+def settle_campaign(*, campaign_id, now=None):
+    """Close a live campaign whose deadline has passed.
+
+    Goal met: succeeded. Goal missed under all-or-nothing: failed, and every paid pledge
+    is refunded. Goal missed under keep-what-you-raise: succeeded with what was raised.
+    """
+    campaign = lock_campaign(campaign_id)
+    now = now or timezone.now()
+    if campaign.status != Campaign.Status.LIVE or now <= campaign.deadline_at:
+        return campaign
+    page = campaign.page
+    goal_met = campaign.raised_cents >= page.goal_cents
+    if goal_met or page.funding_model == FundingModel.KEEP_WHAT_YOU_RAISE:
+        to_status = Campaign.Status.SUCCEEDED
+    else:
+        to_status = Campaign.Status.FAILED
+    audit.record(
+        campaign,
+        "settled",
+        actor_label="deadline",
+        from_state=campaign.status,
+        to_state=to_status,
+        amount_cents=campaign.raised_cents,
+        goal_cents=page.goal_cents,
+    )
+    campaign.status = to_status
+    campaign.closed_at = now
+    campaign.save(update_fields=["status", "closed_at"])
+    if to_status == Campaign.Status.FAILED:
+        for pledge in Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID):
+            request_refund(pledge=pledge, reason="campaign_not_funded")
+    return campaign
+
+
+def due_campaign_ids(now=None):
+    today = timezone.localdate(now or timezone.now())
+    return list(
+        Campaign.objects.filter(status=Campaign.Status.LIVE, page__deadline__lt=today).values_list(
+            "pk", flat=True
+        )
+    )
