@@ -86,6 +86,12 @@ class Pledge(models.Model):
     def email(self):
         return self.donor.email if self.donor_id else self.guest_email
 
+    @property
+    def amount_display(self):
+        from cms.money import format_money
+
+        return format_money(self.amount_cents, self.currency)
+
 
 class PaymentAttempt(models.Model):
     """One try at paying a pledge: a Checkout Session at Stripe (or the test checkout)."""

@@ -1,0 +1,205 @@
+"""Staff screens in the Wagtail admin: pledges, webhook events and the audit log."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from campaigns.models import AuditEntry, Pledge, WebhookEvent
+from campaigns.services import ServiceError
+from campaigns.services import pledges as pledge_services
+
+REFUND_PERMISSION = "campaigns.change_pledge"
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Ledger records change only through services, never through generic edit forms."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class LedgerViewSet(ModelViewSet):
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_admin_menu = False
+    form_fields = []  # no add or edit form is ever shown; see ReadOnlyPolicy
+
+
+class PledgeIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.status == Pledge.Status.PAID and self.request.user.has_perm(REFUND_PERMISSION):
+            buttons.insert(
+                0,
+                ListingButton(
+                    gettext_lazy("Refund"),
+                    url=reverse("pledge_refund", args=[instance.pk]),
+                    icon_name="undo",
+                    priority=5,
+                ),
+            )
+        return buttons
+
+
+class PledgeViewSet(LedgerViewSet):
+    model = Pledge
+    icon = "form"
+    menu_label = gettext_lazy("Pledges")
+    name = "pledges"
+    index_view_class = PledgeIndexView
+    list_display = ["id", "campaign", "amount_display", "status", "flagged_reason", "created_at"]
+    list_filter = ["campaign", "status", "created_at"]
+    list_export = [
+        "id",
+        "reference",
+        "campaign",
+        "amount_cents",
+        "currency",
+        "status",
+        "email",
+        "public_name",
+        "is_anonymous",
+        "message",
+        "flagged_reason",
+        "created_at",
+        "paid_at",
+    ]
+    export_filename = "pledges"
+    search_fields = ["guest_email", "public_name", "message"]
+    ordering = ["-created_at"]
+
+
+class WebhookEventIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.processed_at is None and self.request.user.has_perm(REFUND_PERMISSION):
+            buttons.insert(
+                0,
+                ListingButton(
+                    gettext_lazy("Process again"),
+                    url=reverse("webhook_event_reprocess", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=5,
+                ),
+            )
+        return buttons
+
+
+class WebhookEventViewSet(LedgerViewSet):
+    model = WebhookEvent
+    icon = "link-external"
+    menu_label = gettext_lazy("Webhook events")
+    name = "webhook_events"
+    index_view_class = WebhookEventIndexView
+    list_display = [
+        "stripe_id",
+        "type",
+        "outcome",
+        "flag_reason",
+        "received_at",
+        "processed_at",
+        "attempts",
+    ]
+    list_filter = ["type", "outcome", "received_at"]
+    search_fields = ["stripe_id", "type", "flag_reason"]
+    ordering = ["-received_at"]
+
+
+class AuditEntryViewSet(LedgerViewSet):
+    model = AuditEntry
+    icon = "history"
+    menu_label = gettext_lazy("Audit log")
+    name = "audit_log"
+    list_display = [
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "from_state",
+        "to_state",
+        "amount_cents",
+    ]
+    list_filter = ["action", "object_type", "created_at"]
+    list_export = list_display + ["data"]
+    export_filename = "audit-log"
+    search_fields = ["action", "object_id"]
+    ordering = ["-created_at"]
+
+
+class MoneyViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Money")
+    menu_icon = "table"
+    items = (PledgeViewSet, WebhookEventViewSet, AuditEntryViewSet)
+
+
+class RefundPledgeView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then refund one pledge through the same service the deadline uses."""
+
+    template_name = "campaigns/admin/confirm_refund.html"
+    header_icon = "undo"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied
+        self.pledge = get_object_or_404(Pledge.objects.select_related("campaign__page"), pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Refund pledge #%(id)s") % {"id": self.pledge.pk}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pledge=self.pledge, **kwargs)
+
+    def post(self, request, pk):
+        try:
+            pledge_services.request_refund(pledge=self.pledge, actor=request.user, reason="staff")
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The refund has been started."))
+        return redirect("pledges:index")
+
+
+class ReprocessWebhookEventView(WagtailAdminTemplateMixin, TemplateView):
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk):
+        return redirect("webhook_events:index")
+
+    def post(self, request, pk):
+        from campaigns.jobs import process_webhook_event
+
+        event = get_object_or_404(WebhookEvent, pk=pk)
+        if event.processed_at is not None:
+            messages.info(request, _("This event was already processed; it changes state once."))
+        else:
+            process_webhook_event.delay(event.pk)
+            messages.success(request, _("The event was queued for processing."))
+        return redirect("webhook_events:index")
+
+
+admin_urlpatterns = [
+    path("pledges/<int:pk>/refund/", RefundPledgeView.as_view(), name="pledge_refund"),
+    path(
+        "webhook-events/<int:pk>/process/",
+        ReprocessWebhookEventView.as_view(),
+        name="webhook_event_reprocess",
+    ),
+]
