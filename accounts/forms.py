@@ -15,3 +15,36 @@ class SignupProfileForm(forms.Form):
         user.display_name = self.cleaned_data["display_name"]
         user.preferred_language = getattr(request, "LANGUAGE_CODE", "nl")[:2]
         user.save(update_fields=["display_name", "preferred_language"])
+
+
+class OrganisationForm(forms.ModelForm):
+    logo_upload = forms.ImageField(label=_("Logo"), required=False)
+
+    class Meta:
+        from accounts.models import Organisation
+
+        model = Organisation
+        fields = ["kind", "name", "kvk_number", "address", "neighbourhood", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"kvk_number": _("Optional: 8 digits.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cms.models import NeighbourhoodPage
+
+        self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
+
+    def clean_kvk_number(self):
+        return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
+
+    def clean_logo_upload(self):
+        from campaigns.forms import ImageUploadField
+
+        logo = self.cleaned_data.get("logo_upload")
+        if logo:
+            ImageUploadField().clean(logo)
+        return logo
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))

@@ -50,9 +50,9 @@ class EuroField(forms.DecimalField):
         if amount is None:
             return None
         cents = euros_to_cents(Decimal(amount))
+        if cents < 0 or (cents == 0 and self.min_cents > 0):
+            raise ValidationError(_("The amount must be more than zero."), code="min_value")
         if cents < self.min_cents:
-            if cents <= 0:
-                raise ValidationError(_("The amount must be more than zero."), code="min_value")
             raise ValidationError(
                 _("The amount must be at least %(min)s.") % {"min": _euros(self.min_cents)},
                 code="min_value",

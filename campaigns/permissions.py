@@ -19,3 +19,8 @@ def is_initiator(user, campaign):
 
 def can_edit_initiative(user, campaign):
     return is_initiator(user, campaign) or is_moderator(user)
+
+
+def can_manage_tasks(user, campaign):
+    """Initiators and moderators edit tasks, see helpers' contact details and decide offers."""
+    return can_edit_initiative(user, campaign)

@@ -4,7 +4,7 @@ Every function here issues a fixed number of queries, however many budget lines,
 tasks or pledges an initiative has (see tests/campaigns/test_page_queries.py).
 """
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Length, Substr
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -43,7 +43,8 @@ def initiative_cards(*, status=None, neighbourhood=None, category=None, ids=None
 
 
 def initiative_page_context(page, request):
-    from tasks.models import SignUp, Task
+    from campaigns.permissions import can_manage_tasks
+    from tasks.models import Offer, SignUp, Task
 
     campaign = Campaign.objects.filter(page_id=page.pk).prefetch_related("initiators").first()
     tasks = list(
@@ -59,7 +60,25 @@ def initiative_page_context(page, request):
             .order_by(F("paid_at").desc(nulls_last=True), "-pk")[:SUPPORTERS_SHOWN]
         )
     budget_lines = list(page.budget_lines.all())
+    in_kind = Offer.objects.filter(
+        task__initiative_id=page.pk, status=Offer.Status.ACCEPTED
+    ).aggregate(total=Sum("estimated_value_cents"))["total"]
+    hours = SignUp.objects.filter(task__initiative_id=page.pk).aggregate(
+        total=Sum("hours_confirmed")
+    )["total"]
+    my_signups = {}
+    if request.user.is_authenticated:
+        my_signups = {
+            signup.task_id: signup
+            for signup in SignUp.objects.filter(
+                task__initiative_id=page.pk, user=request.user, status=SignUp.Status.SIGNED_UP
+            )
+        }
     return {
+        "in_kind_cents": in_kind or 0,
+        "hours_given": _whole(hours),
+        "my_signups": my_signups,
+        "can_manage": campaign is not None and can_manage_tasks(request.user, campaign),
         "campaign": campaign,
         "initiators": list(campaign.initiators.all()) if campaign else [],
         "tasks": tasks,
@@ -69,3 +88,10 @@ def initiative_page_context(page, request):
         "supporters": supporters,
         "neighbourhood": page.get_parent(),
     }
+
+
+def _whole(hours):
+    """Hours as shown on pages: 36, or 36.5 when there is half an hour."""
+    if not hours:
+        return 0
+    return int(hours) if hours == int(hours) else hours

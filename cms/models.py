@@ -71,25 +71,43 @@ class NeighbourhoodPage(Page):
         verbose_name = _("neighbourhood page")
 
     def totals(self):
-        """Money raised, supporters and initiatives of the neighbourhood, in one query."""
+        """Money, hours, in-kind value, tasks done and distinct supporters of the wijk."""
         from campaigns.models import Campaign
+        from campaigns.services.totals import distinct_supporters
+        from tasks.models import Offer, SignUp, Task
 
-        visible = Campaign.PUBLIC_STATUSES
-        return Campaign.objects.filter(
-            page__path__startswith=self.path, page__live=True, status__in=visible
-        ).aggregate(
+        campaigns = Campaign.objects.filter(
+            page__path__startswith=self.path, page__live=True, status__in=Campaign.PUBLIC_STATUSES
+        )
+        totals = campaigns.aggregate(
             raised_cents=Sum("raised_cents", default=0),
-            supporters=Sum("supporter_count", default=0),
             initiatives=Count("pk"),
             funded=Count("pk", filter=Q(status__in=["succeeded", "realised"])),
         )
+        page_ids = campaigns.values("page_id")
+        totals["hours"] = SignUp.objects.filter(task__initiative_id__in=page_ids).aggregate(
+            total=Sum("hours_confirmed", default=0)
+        )["total"]
+        totals["in_kind_cents"] = Offer.objects.filter(
+            task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED
+        ).aggregate(total=Sum("estimated_value_cents", default=0))["total"]
+        totals["tasks_done"] = Task.objects.filter(
+            initiative_id__in=page_ids, status=Task.Status.DONE
+        ).count()
+        totals["supporters"] = distinct_supporters(list(campaigns))
+        return totals
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.queries import initiative_cards
 
         context = super().get_context(request, *args, **kwargs)
+        from tasks.models import Offer
+
         context["initiatives"] = initiative_cards(neighbourhood=self)
         context["totals"] = self.totals()
+        context["standing_offers"] = Offer.objects.filter(
+            neighbourhood=self, task__isnull=True, status=Offer.Status.OFFERED
+        ).select_related("organisation", "user")
         return context
 
 

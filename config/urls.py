@@ -27,6 +27,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("initiatives/", include("campaigns.urls")),
     path("donations/", include("campaigns.payment_urls")),
+    path("tasks/", include("tasks.urls")),
+    path("organisations/", include("accounts.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+handler404 = "cms.views.page_not_found"

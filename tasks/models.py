@@ -108,3 +108,100 @@ class SignUp(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.task}"
+
+
+class OfferKind(models.TextChoices):
+    SPACE = "space", _("Space")
+    MATERIAL = "material", _("Material")
+    SKILL = "skill", _("Skill")
+
+
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+MAX_OFFER_VALUE_CENTS = 100_000_00
+
+
+class Offer(models.Model):
+    """Space, material or a skill offered by a person or an organisation.
+
+    Either for a task (``task`` set) or standing: what a neighbourhood has, listed on the
+    neighbourhood page and suggested to initiators who need that kind of thing.
+    """
+
+    Kind = OfferKind
+    Status = OfferStatus
+
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="offers"
+    )
+    neighbourhood = models.ForeignKey(
+        "cms.NeighbourhoodPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="standing_offers",
+    )
+    standing_offer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        help_text="The standing offer this task offer was requested from.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="offers",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=OfferKind.choices)
+    description = models.CharField(_("what you offer"), max_length=300)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    estimated_value_cents = models.PositiveIntegerField(
+        _("estimated value (cents)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_OFFER_VALUE_CENTS)],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.OFFERED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(task__isnull=False) | models.Q(neighbourhood__isnull=False),
+                name="offer_for_task_or_neighbourhood",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimated_value_cents__lte=MAX_OFFER_VALUE_CENTS),
+                name="offer_value_not_absurd",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def giver_name(self):
+        return self.organisation.name if self.organisation_id else self.user.public_name
+
+    @property
+    def supporter_key(self):
+        if self.organisation_id:
+            return f"org:{self.organisation_id}"
+        return f"user:{self.user_id}"

@@ -30,8 +30,13 @@ def accept_event(payload, signature_header):
     """Verify and store one event; returns (WebhookEvent, created)."""
     if not signature_header:
         raise InvalidWebhook("missing Stripe-Signature header")
+    if isinstance(payload, bytes):
+        try:
+            payload = payload.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidWebhook("payload is not UTF-8") from error
     try:
-        stripe.Webhook.construct_event(
+        stripe.WebhookSignature.verify_header(
             payload,
             signature_header,
             settings.STRIPE_WEBHOOK_SECRET,

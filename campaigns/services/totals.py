@@ -1,7 +1,9 @@
 """Keep ``Campaign.raised_cents`` and ``supporter_count`` equal to the ledger.
 
-Services call :func:`count_pledge` and :func:`uncount_pledge` inside the transaction that
-changes a pledge, with the campaign row locked, so the cached totals move with the ledger.
+A supporter is a person or organisation that donated, helped with a task or had an offer
+accepted, counted once however many ways they support. Services call :func:`add_support`
+and :func:`remove_support` inside the transaction that changes a pledge, sign-up or
+offer, with the campaign row locked, so the cached totals always move with the ledger.
 :func:`ledger_totals` recomputes both from scratch, for reconciliation and for tests.
 """
 
@@ -11,90 +13,115 @@ from campaigns.models import Pledge
 from campaigns.services.locks import lock_campaign
 
 
-def _other_support_exists(campaign, *, donor_id=None, email="", exclude_pledge_id=None):
-    """Does this person already support the campaign in another counted way?"""
+def _counted_pledges(campaign):
+    return Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
+
+
+def _active_signups(campaign):
     from tasks.models import SignUp
 
-    pledges = Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
-    if exclude_pledge_id:
-        pledges = pledges.exclude(pk=exclude_pledge_id)
-    if donor_id:
-        if pledges.filter(donor_id=donor_id).exists():
-            return True
-        return SignUp.objects.filter(
-            task__initiative_id=campaign.page_id,
-            user_id=donor_id,
-            status__in=SignUp.ACTIVE_STATUSES,
-        ).exists()
-    return pledges.filter(donor__isnull=True, guest_email__iexact=email).exists()
+    return SignUp.objects.filter(
+        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
+    )
+
+
+def _accepted_offers(campaign):
+    from tasks.models import Offer
+
+    return Offer.objects.filter(task__initiative_id=campaign.page_id, status=Offer.Status.ACCEPTED)
+
+
+def _has_other_support(campaign, key, exclude):
+    """Does ``key`` support the campaign in a way other than ``exclude`` (kind, pk)?"""
+    kind, _, value = key.partition(":")
+    excluded_kind, excluded_pk = exclude
+
+    def without(queryset, own_kind):
+        return queryset.exclude(pk=excluded_pk) if own_kind == excluded_kind else queryset
+
+    if kind == "email":
+        pledges = without(_counted_pledges(campaign), "pledge")
+        return pledges.filter(donor__isnull=True, guest_email__iexact=value).exists()
+    if kind == "org":
+        offers = without(_accepted_offers(campaign), "offer")
+        return offers.filter(organisation_id=value).exists()
+    user_id = int(value)
+    return (
+        without(_counted_pledges(campaign), "pledge").filter(donor_id=user_id).exists()
+        or without(_active_signups(campaign), "signup").filter(user_id=user_id).exists()
+        or without(_accepted_offers(campaign), "offer")
+        .filter(user_id=user_id, organisation__isnull=True)
+        .exists()
+    )
+
+
+def add_support(campaign, key, source, *, raised_cents=0):
+    """Count a new source of support (``source`` is (kind, pk)); the campaign is locked."""
+    campaign.raised_cents += raised_cents
+    if not _has_other_support(campaign, key, source):
+        campaign.supporter_count += 1
+    campaign.save(update_fields=["raised_cents", "supporter_count"])
+
+
+def remove_support(campaign, key, source, *, raised_cents=0):
+    """Uncount a source of support that no longer counts; the campaign is locked."""
+    campaign.raised_cents -= raised_cents
+    if not _has_other_support(campaign, key, source):
+        campaign.supporter_count -= 1
+    campaign.save(update_fields=["raised_cents", "supporter_count"])
 
 
 def count_pledge(campaign, pledge):
-    """Add a pledge that just became paid. The campaign must be locked by the caller."""
-    campaign.raised_cents += pledge.amount_cents
-    if not _other_support_exists(
-        campaign, donor_id=pledge.donor_id, email=pledge.guest_email, exclude_pledge_id=pledge.pk
-    ):
-        campaign.supporter_count += 1
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
+    add_support(
+        campaign, pledge.supporter_key, ("pledge", pledge.pk), raised_cents=pledge.amount_cents
+    )
 
 
 def uncount_pledge(campaign, pledge):
-    """Remove a refunded pledge. The pledge's status must no longer be a counted one."""
-    campaign.raised_cents -= pledge.amount_cents
-    if not _other_support_exists(
-        campaign, donor_id=pledge.donor_id, email=pledge.guest_email, exclude_pledge_id=pledge.pk
-    ):
-        campaign.supporter_count -= 1
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
-
-
-def count_helper(campaign, user_id, *, exclude_signup_id=None):
-    """Add a helper (a sign-up) unless that person already supports the campaign."""
-    if not _is_supporter(campaign, user_id, exclude_signup_id=exclude_signup_id):
-        campaign.supporter_count += 1
-        campaign.save(update_fields=["supporter_count"])
-
-
-def uncount_helper(campaign, user_id, *, exclude_signup_id):
-    if not _is_supporter(campaign, user_id, exclude_signup_id=exclude_signup_id):
-        campaign.supporter_count -= 1
-        campaign.save(update_fields=["supporter_count"])
-
-
-def _is_supporter(campaign, user_id, *, exclude_signup_id=None):
-    from tasks.models import SignUp
-
-    if Pledge.objects.filter(
-        campaign=campaign, status__in=Pledge.COUNTED_STATUSES, donor_id=user_id
-    ).exists():
-        return True
-    signups = SignUp.objects.filter(
-        task__initiative_id=campaign.page_id, user_id=user_id, status__in=SignUp.ACTIVE_STATUSES
+    remove_support(
+        campaign, pledge.supporter_key, ("pledge", pledge.pk), raised_cents=pledge.amount_cents
     )
-    if exclude_signup_id:
-        signups = signups.exclude(pk=exclude_signup_id)
-    return signups.exists()
+
+
+def distinct_supporters(campaigns):
+    """People and organisations supporting any of these campaigns, each counted once."""
+    from tasks.models import Offer, SignUp
+
+    page_ids = [campaign.page_id for campaign in campaigns]
+    keys = set()
+    for donor_id, email in Pledge.objects.filter(
+        campaign__in=campaigns, status__in=Pledge.COUNTED_STATUSES
+    ).values_list("donor_id", "guest_email"):
+        keys.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
+    keys.update(
+        f"user:{user_id}"
+        for user_id in SignUp.objects.filter(
+            task__initiative_id__in=page_ids, status__in=SignUp.ACTIVE_STATUSES
+        ).values_list("user_id", flat=True)
+    )
+    for user_id, organisation_id in Offer.objects.filter(
+        task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED
+    ).values_list("user_id", "organisation_id"):
+        keys.add(f"org:{organisation_id}" if organisation_id else f"user:{user_id}")
+    return len(keys)
 
 
 def ledger_totals(campaign):
-    """Compute raised cents and distinct supporters from the ledger itself.
-
-    A supporter is a person, counted once whether they donated (as a user or a guest
-    e-mail), helped with a task, or both.
-    """
-    from tasks.models import SignUp
-
-    pledges = Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
+    """Raised cents and distinct supporters, computed from the ledger itself."""
     raised = 0
     supporters = set()
-    for amount, donor_id, email in pledges.values_list("amount_cents", "donor_id", "guest_email"):
+    for amount, donor_id, email in _counted_pledges(campaign).values_list(
+        "amount_cents", "donor_id", "guest_email"
+    ):
         raised += amount
         supporters.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
-    helper_ids = SignUp.objects.filter(
-        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
-    ).values_list("user_id", flat=True)
-    supporters.update(f"user:{user_id}" for user_id in helper_ids)
+    supporters.update(
+        f"user:{user_id}" for user_id in _active_signups(campaign).values_list("user_id", flat=True)
+    )
+    for user_id, organisation_id in _accepted_offers(campaign).values_list(
+        "user_id", "organisation_id"
+    ):
+        supporters.add(f"org:{organisation_id}" if organisation_id else f"user:{user_id}")
     return raised, len(supporters)
 
 

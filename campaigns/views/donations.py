@@ -16,6 +16,7 @@ from campaigns.payments.forms import DonationForm
 from campaigns.payments.webhooks import accept_event
 from campaigns.services import CampaignClosed, PaymentProviderUnavailable
 from campaigns.services import pledges as pledge_services
+from cms.views import NotFoundWithMessage
 
 
 def _return_urls(request, pledge):
@@ -94,7 +95,7 @@ def donate(request, page_id):
 def _pledge_by_reference(reference):
     pledge = Pledge.objects.select_related("campaign__page").filter(reference=reference).first()
     if pledge is None:
-        raise Http404(_("We cannot find this donation. Please check the link."))
+        raise NotFoundWithMessage(_("We cannot find this donation. Please check the link."))
     return pledge
 
 

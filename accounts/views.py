@@ -1,0 +1,133 @@
+"""Organisation profiles: businesses, associations, housing corporations, municipalities, funds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from accounts import services
+from accounts.forms import InviteForm, OrganisationForm
+from accounts.models import Organisation
+from campaigns.services import ServiceError
+from tasks.models import Offer
+
+
+def _save_logo(form, organisation, user):
+    logo = form.cleaned_data.get("logo_upload")
+    if logo:
+        organisation.logo = get_image_model().objects.create(
+            title=organisation.name, file=logo, uploaded_by_user=user
+        )
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("neighbourhood", "logo"), slug=slug
+    )
+    given = Offer.objects.filter(
+        organisation=organisation, status=Offer.Status.ACCEPTED, task__isnull=False
+    ).select_related("task__initiative")
+    standing = Offer.objects.filter(
+        organisation=organisation, task__isnull=True, status=Offer.Status.OFFERED
+    ).select_related("neighbourhood")
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "given": given,
+            "given_value_cents": given.aggregate(total=Sum("estimated_value_cents"))["total"] or 0,
+            "standing": standing,
+            "can_edit": services.can_edit_organisation(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        _save_logo(form, organisation, request.user)
+        services.create_organisation(user=request.user, organisation=organisation)
+        messages.success(request, _("Your organisation profile is ready."))
+        return redirect("organisations:detail", organisation.slug)
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def organisation_edit(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not services.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Only members of this organisation can edit it."))
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    invite_form = InviteForm()
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        _save_logo(form, organisation, request.user)
+        organisation.save()
+        messages.success(request, _("The profile is saved."))
+        return redirect("organisations:detail", organisation.slug)
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "invite_form": invite_form,
+            "members": organisation.membership_set.select_related("user"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def organisation_invite(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not services.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Only members of this organisation can invite others."))
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_member(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The invitation has been sent."))
+        return redirect("organisations:edit", organisation.slug)
+    messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("organisations:edit", organisation.slug)
+
+
+@login_required
+def invitation_accept(request, token):
+    if request.method == "POST":
+        try:
+            organisation = services.accept_invitation(token=token, user=request.user)
+        except ServiceError as error:
+            return render(request, "accounts/invitation.html", {"error": str(error)}, status=400)
+        messages.success(request, _("Welcome to %(name)s!") % {"name": organisation.name})
+        return redirect("organisations:detail", organisation.slug)
+    from accounts.models import Invitation
+
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    if invitation is None:
+        return render(
+            request,
+            "accounts/invitation.html",
+            {"error": _("This invitation link is not valid.")},
+            status=404,
+        )
+    return render(request, "accounts/invitation.html", {"invitation": invitation})
