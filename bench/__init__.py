@@ -1,0 +1,1 @@
+"""Benchmarks for Wijkkapitaal; run them with ``make bench`` (see bench/README.md)."""
