@@ -1,45 +1,83 @@
-"""A short-lived cache of anonymous initiative pages.
+"""A short-lived cache of anonymous initiative pages, checked before any routing.
 
-Pages are cached per URL and language for ``PAGE_CACHE_SECONDS`` (5 s in production),
-so a new pledge shows within that time without invalidation plumbing, while bursts of
-anonymous traffic on a popular initiative are served from the cache.
+:class:`AnonymousPageCacheMiddleware` sits near the top of the middleware stack. For an
+anonymous GET (no session and no flash-message cookie) it answers from the cache before
+sessions, authentication or Wagtail's page lookup run. Only responses that a view marked
+with :func:`allow_page_cache` are stored, and only when they set no cookies, so nothing
+personal is ever shared. Entries live ``PAGE_CACHE_SECONDS`` and are also dropped when an
+initiative's totals change (:func:`forget_initiative_page`), so a new pledge shows at once
+on a shared cache (Redis) and within the TTL otherwise.
 """
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.translation import get_language
+
+PERSONAL_COOKIES = ("messages",)
+CACHE_PREFIX = "page-cache:"
 
 
-def _cache_key(request):
-    return f"initiative-page:{get_language()}:{request.get_full_path()}"
+def _seconds():
+    return settings.WIJKKAPITAAL["PAGE_CACHE_SECONDS"]
 
 
-def serve_with_page_cache(page, request, serve, *args, **kwargs):
-    seconds = settings.WIJKKAPITAAL["PAGE_CACHE_SECONDS"]
-    cacheable = (
-        seconds > 0
-        and request.method == "GET"
-        and not request.user.is_authenticated
-        and not getattr(request, "is_preview", False)
-        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    )
-    if not cacheable:
-        return serve(request, *args, **kwargs)
-    key = _cache_key(request)
-    cached = cache.get(key)
-    if cached is not None:
-        response = HttpResponse(cached["content"], content_type=cached["content_type"])
-        response["X-Page-Cache"] = "hit"
-        return response
-    response = serve(request, *args, **kwargs)
-    if hasattr(response, "render"):
-        response = response.render()
-    if response.status_code == 200:
-        cache.set(
-            key,
-            {"content": response.content, "content_type": response["Content-Type"]},
-            seconds,
-        )
-        response["X-Page-Cache"] = "miss"
+def _key(path):
+    return f"{CACHE_PREFIX}{path}"
+
+
+def _is_anonymous_get(request):
+    if request.method != "GET" or request.GET:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def allow_page_cache(response):
+    response.page_cacheable = True
     return response
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = _seconds()
+        cacheable_request = seconds > 0 and _is_anonymous_get(request)
+        if cacheable_request:
+            cached = cache.get(_key(request.path))
+            if cached is not None:
+                response = HttpResponse(cached["content"], content_type=cached["content_type"])
+                response["X-Page-Cache"] = "hit"
+                return response
+        response = self.get_response(request)
+        if (
+            cacheable_request
+            and getattr(response, "page_cacheable", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(
+                _key(request.path),
+                {"content": response.content, "content_type": response["Content-Type"]},
+                seconds,
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+def forget_initiative_page(page_id):
+    """Drop the cached copies of an initiative page in every language."""
+    from django.urls import translate_url
+
+    from campaigns.models import InitiativePage
+
+    page = InitiativePage.objects.filter(pk=page_id).only("url_path", "path").first()
+    url = page.get_url() if page is not None else None
+    if not url:
+        return
+    cache.delete_many([_key(translate_url(url, code)) for code, _name in settings.LANGUAGES])

@@ -46,6 +46,23 @@ def sweep_webhook_events(older_than_seconds=None):
 
 
 @shared_task
+def sweep_refunds():
+    """Re-enqueue refunds that never reached the gateway, e.g. when the broker was down.
+
+    Enqueueing one twice is harmless: the idempotency key ``refund-<pledge id>`` makes the
+    gateway return the same refund, and completing it again changes nothing.
+    """
+    ids = list(
+        Refund.objects.filter(status=Refund.Status.PENDING, external_id="").values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in ids:
+        execute_refund.delay(pk)
+    return len(ids)
+
+
+@shared_task
 def close_due_campaigns():
     ids = settlement.due_campaign_ids()
     for campaign_id in ids:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -20,6 +21,17 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find a deep page by its URL path in one query, instead of one per level."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.filter(url_path=url_path).first()
+            if page is not None:
+                if not page.live:
+                    raise Http404
+                return page.specific.route(request, [])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.queries import initiative_cards

@@ -114,9 +114,12 @@ class InitiativePage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from campaigns.caching import serve_with_page_cache
+        from campaigns.caching import allow_page_cache
 
-        return serve_with_page_cache(self, request, super().serve, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated and not getattr(request, "is_preview", False):
+            allow_page_cache(response)
+        return response
 
     @property
     def neighbourhood(self):

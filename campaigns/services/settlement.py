@@ -7,6 +7,7 @@ from campaigns import audit
 from campaigns.models import Campaign, FundingModel, Pledge
 from campaigns.services.locks import lock_campaign
 from campaigns.services.pledges import request_refund
+from campaigns.services.totals import forget_cached_page
 
 
 @transaction.atomic
@@ -38,6 +39,7 @@ def settle_campaign(*, campaign_id, now=None):
     campaign.status = to_status
     campaign.closed_at = now
     campaign.save(update_fields=["status", "closed_at"])
+    forget_cached_page(campaign)
     if to_status == Campaign.Status.FAILED:
         for pledge in Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID):
             request_refund(pledge=pledge, reason="campaign_not_funded")

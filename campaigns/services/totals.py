@@ -55,8 +55,16 @@ def _has_other_support(campaign, key, exclude):
     )
 
 
+def forget_cached_page(campaign):
+    from campaigns.caching import forget_initiative_page
+
+    page_id = campaign.page_id
+    transaction.on_commit(lambda: forget_initiative_page(page_id), robust=True)
+
+
 def add_support(campaign, key, source, *, raised_cents=0):
     """Count a new source of support (``source`` is (kind, pk)); the campaign is locked."""
+    forget_cached_page(campaign)
     campaign.raised_cents += raised_cents
     if not _has_other_support(campaign, key, source):
         campaign.supporter_count += 1
@@ -65,6 +73,7 @@ def add_support(campaign, key, source, *, raised_cents=0):
 
 def remove_support(campaign, key, source, *, raised_cents=0):
     """Uncount a source of support that no longer counts; the campaign is locked."""
+    forget_cached_page(campaign)
     campaign.raised_cents -= raised_cents
     if not _has_other_support(campaign, key, source):
         campaign.supporter_count -= 1

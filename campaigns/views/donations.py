@@ -103,10 +103,21 @@ def payment_return(request, reference):
     """Only shows the state; a redirect back from Stripe never marks anything paid."""
     pledge = _pledge_by_reference(reference)
     template = "payments/_status.html" if request.htmx else "payments/return.html"
+    latest_attempt = pledge.attempts.order_by("-created_at", "-pk").first()
+    checkout_failed = (
+        pledge.status == Pledge.Status.PENDING
+        and latest_attempt is not None
+        and latest_attempt.status == PaymentAttempt.Status.ERROR
+    )
     return render(
         request,
         template,
-        {"pledge": pledge, "page": pledge.campaign.page, "cancelled": "cancelled" in request.GET},
+        {
+            "pledge": pledge,
+            "page": pledge.campaign.page,
+            "cancelled": "cancelled" in request.GET,
+            "checkout_failed": checkout_failed,
+        },
     )
 
 

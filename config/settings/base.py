@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "campaigns.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +180,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "in
 CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-events": {"task": "campaigns.jobs.sweep_webhook_events", "schedule": 60.0},
     "close-due-campaigns": {"task": "campaigns.jobs.close_due_campaigns", "schedule": 300.0},
+    "sweep-refunds": {"task": "campaigns.jobs.sweep_refunds", "schedule": 300.0},
 }
 
 # Platform rules
