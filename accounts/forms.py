@@ -18,6 +18,9 @@ class SignupProfileForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    kvk_number = forms.CharField(
+        label=_("KvK number"), max_length=20, required=False, help_text=_("Optional: 8 digits.")
+    )
     logo_upload = forms.ImageField(label=_("Logo"), required=False)
 
     class Meta:

@@ -60,7 +60,7 @@ class User(AbstractUser):
 
 
 kvk_validator = RegexValidator(
-    r"^\d{8}$", _("A KvK number has exactly 8 digits / Een KvK-nummer heeft precies 8 cijfers.")
+    r"^\d{8}$", _("A KvK number has exactly 8 digits.")
 )
 
 
