@@ -9,11 +9,12 @@ from django.db.models.functions import Length, Substr
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from campaigns.models import Campaign, InitiativePage, Pledge
+from campaigns.models import Campaign, Follow, InitiativePage, InitiativeUpdate, Pledge
 
 CARD_RENDITION = "fill-640x360"
 HERO_RENDITION = "fill-1200x600"
 SUPPORTERS_SHOWN = 24
+UPDATES_SHOWN = 10
 
 
 def _with_neighbourhood_title(queryset):
@@ -66,6 +67,19 @@ def initiative_page_context(page, request):
     hours = SignUp.objects.filter(task__initiative_id=page.pk).aggregate(
         total=Sum("hours_confirmed")
     )["total"]
+    updates = []
+    following = False
+    if campaign is not None:
+        images = get_image_model().objects.prefetch_renditions("width-800")
+        updates = list(
+            InitiativeUpdate.objects.filter(campaign=campaign)
+            .prefetch_related(Prefetch("image", queryset=images))
+            .order_by("-created_at", "-pk")[:UPDATES_SHOWN]
+        )
+        following = (
+            request.user.is_authenticated
+            and Follow.objects.filter(campaign=campaign, user=request.user).exists()
+        )
     my_signups = {}
     if request.user.is_authenticated:
         my_signups = {
@@ -75,6 +89,8 @@ def initiative_page_context(page, request):
             )
         }
     return {
+        "updates": updates,
+        "following": following,
         "in_kind_cents": in_kind or 0,
         "hours_given": _whole(hours),
         "my_signups": my_signups,

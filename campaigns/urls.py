@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import browse, donations, manage
+from campaigns.views import browse, donations, manage, updates
 
 app_name = "campaigns"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:page_id>/preview/", manage.initiative_preview, name="preview"),
     path("<int:page_id>/submit/", manage.initiative_submit, name="submit"),
     path("<int:page_id>/donate/", donations.donate, name="donate"),
+    path("<int:page_id>/updates/new/", updates.post_update, name="post_update"),
+    path("<int:page_id>/follow/", updates.follow, name="follow"),
 ]

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("donations/", include("campaigns.payment_urls")),
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
+    path("e-mail/", include("accounts.notification_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

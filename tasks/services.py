@@ -76,24 +76,34 @@ def save_task_edits(*, initiative, user, formset):
             task.position = initiative.tasks.count() + position
         task.full_clean(exclude=["initiative"])
         task.save()
-        audit.record(task, "task_created" if creating else "task_saved", actor=user)
+        entry = audit.record(task, "task_created" if creating else "task_saved", actor=user)
         if not creating:
-            notify("task.changed", task_id=task.pk)
+            notify("task.changed", task_id=task.pk, version=entry.pk)
     for task in formset.deleted_objects:
         if task.initiative_id != initiative.pk:
             continue
         audit.record(task, "task_deleted", actor=user)
-        notify(
-            "task.cancelled",
-            task_title=task.title,
-            user_ids=list(
-                task.signups.filter(status=SignUp.Status.SIGNED_UP).values_list(
-                    "user_id", flat=True
-                )
-            ),
-        )
+        _announce_cancellation(task)
         task.delete()
     return tasks
+
+
+def _announce_cancellation(task):
+    helpers = SignUp.objects.filter(task=task, status=SignUp.Status.SIGNED_UP).select_related(
+        "user"
+    )
+    recipients = [
+        (signup.user.email.lower(), signup.user.preferred_language, signup.user.public_name)
+        for signup in helpers
+    ]
+    if recipients:
+        notify(
+            "task.cancelled",
+            task_id=task.pk,
+            title=task.title,
+            page_title=task.initiative.title,
+            recipients=recipients,
+        )
 
 
 @transaction.atomic
@@ -104,11 +114,11 @@ def save_task(*, task, user):
         task.position = Task.objects.filter(initiative_id=task.initiative_id).count()
     task.full_clean()
     task.save()
-    audit.record(task, "task_created" if creating else "task_saved", actor=user)
+    entry = audit.record(task, "task_created" if creating else "task_saved", actor=user)
     if not creating:
         campaign, task = _lock_task(task.pk)
         _refresh_fullness(task, user)
-        notify("task.changed", task_id=task.pk)
+        notify("task.changed", task_id=task.pk, version=entry.pk)
     return task
 
 

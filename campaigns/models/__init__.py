@@ -2,12 +2,16 @@ from campaigns.models.audit import AuditEntry
 from campaigns.models.campaign import Campaign
 from campaigns.models.ledger import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.models.pages import BudgetLine, Category, FundingModel, InitiativePage
+from campaigns.models.updates import DigestItem, Follow, InitiativeUpdate
 
 __all__ = [
     "AuditEntry",
     "BudgetLine",
     "Campaign",
     "Category",
+    "DigestItem",
+    "Follow",
+    "InitiativeUpdate",
     "FundingModel",
     "InitiativePage",
     "PaymentAttempt",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notify import notify
 from campaigns import audit
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.errors import TransitionNotAllowed
@@ -23,8 +24,9 @@ def _transition(campaign, to_status, *, allowed_from, actor=None, action, **data
         )
     from_status = campaign.status
     campaign.status = to_status
-    audit.record(campaign, action, actor=actor, from_state=from_status, to_state=to_status, **data)
-    return from_status
+    return audit.record(
+        campaign, action, actor=actor, from_state=from_status, to_state=to_status, **data
+    )
 
 
 @transaction.atomic
@@ -106,6 +108,7 @@ def mark_live(*, campaign, user=None):
     )
     campaign.live_at = timezone.now()
     campaign.save(update_fields=["status", "live_at"])
+    notify("campaign.approved", campaign_id=campaign.pk)
     return campaign
 
 
@@ -117,8 +120,10 @@ def request_changes(*, campaign, user=None, comment=""):
         # A live initiative whose edit was rejected simply stays live with its old version.
         campaign.moderator_note = comment
         campaign.save(update_fields=["moderator_note"])
+        entry = audit.record(campaign, "edit_rejected", actor=user, comment=comment)
+        notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
         return campaign
-    _transition(
+    entry = _transition(
         campaign,
         Campaign.Status.DRAFT,
         allowed_from=[Campaign.Status.IN_REVIEW],
@@ -128,6 +133,7 @@ def request_changes(*, campaign, user=None, comment=""):
     )
     campaign.moderator_note = comment
     campaign.save(update_fields=["status", "moderator_note"])
+    notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
     return campaign
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notify import notify
 from campaigns import audit
 from campaigns.models import Campaign, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
@@ -159,6 +160,7 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
         return False
     _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
     count_pledge(pledge.campaign, pledge)
+    notify("pledge.paid", pledge_id=pledge.pk)
     if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
         # A late payment to a campaign that did not make it goes straight back.
         request_refund(pledge=pledge, reason="campaign_not_funded")
@@ -184,6 +186,7 @@ def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
     ).exists():
         return False  # another attempt of this pledge may still be paid
     _move(pledge, to_status, f"payment_{to_status}", actor_label="stripe", event=event_id)
+    notify("pledge.failed", pledge_id=pledge.pk)
     return True
 
 
@@ -258,4 +261,5 @@ def complete_refund(*, pledge_id, external_id="", event_id=""):
         )
     _move(pledge, Pledge.Status.REFUNDED, "refunded", actor_label="stripe", event=event_id)
     uncount_pledge(pledge.campaign, pledge)
+    notify("pledge.refunded", pledge_id=pledge.pk)
     return True

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.notify import notify
 from campaigns import audit
 from campaigns.models import Campaign, FundingModel, Pledge
 from campaigns.services.locks import lock_campaign
@@ -40,6 +41,7 @@ def settle_campaign(*, campaign_id, now=None):
     campaign.closed_at = now
     campaign.save(update_fields=["status", "closed_at"])
     forget_cached_page(campaign)
+    notify("campaign.settled", campaign_id=campaign.pk, status=to_status)
     if to_status == Campaign.Status.FAILED:
         for pledge in Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID):
             request_refund(pledge=pledge, reason="campaign_not_funded")

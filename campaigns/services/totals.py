@@ -80,10 +80,20 @@ def remove_support(campaign, key, source, *, raised_cents=0):
     campaign.save(update_fields=["raised_cents", "supporter_count"])
 
 
+MILESTONES = (50, 100)
+
+
 def count_pledge(campaign, pledge):
+    """Count a newly paid pledge, and announce the 50% and 100% milestones it crosses."""
+    from accounts.notify import notify
+
+    before = campaign.percentage
     add_support(
         campaign, pledge.supporter_key, ("pledge", pledge.pk), raised_cents=pledge.amount_cents
     )
+    for milestone in MILESTONES:
+        if before < milestone <= campaign.percentage:
+            notify("campaign.milestone", campaign_id=campaign.pk, percent=milestone)
 
 
 def uncount_pledge(campaign, pledge):

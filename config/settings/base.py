@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-events": {"task": "campaigns.jobs.sweep_webhook_events", "schedule": 60.0},
     "close-due-campaigns": {"task": "campaigns.jobs.close_due_campaigns", "schedule": 300.0},
     "sweep-refunds": {"task": "campaigns.jobs.sweep_refunds", "schedule": 300.0},
+    "send-digests": {"task": "accounts.jobs.send_digests", "schedule": 600.0},
+    "send-task-reminders": {"task": "accounts.jobs.send_task_reminders", "schedule": 900.0},
 }
 
 # Platform rules

@@ -41,8 +41,12 @@ def world():
     organisation = OrganisationFactory()
     Membership.objects.create(organisation=organisation, user=offerer)
     offer = services.make_offer(
-        task=space, user=offerer, organisation=organisation, kind="space",
-        description="Achterzaal", estimated_value_cents=150_00,
+        task=space,
+        user=offerer,
+        organisation=organisation,
+        kind="space",
+        description="Achterzaal",
+        estimated_value_cents=150_00,
     )
     member = UserFactory()
     Membership.objects.create(organisation=organisation, user=member)
@@ -54,8 +58,12 @@ def world():
         "moderator": moderator(),
     }
     return {
-        "campaign": campaign, "hands": hands, "signup": signup, "offer": offer,
-        "organisation": organisation, "users": users,
+        "campaign": campaign,
+        "hands": hands,
+        "signup": signup,
+        "offer": offer,
+        "organisation": organisation,
+        "users": users,
     }
 
 
@@ -79,8 +87,14 @@ def act(client, world, action):
     if action == "edit_organisation":
         return client.post(
             f"/organisations/{organisation.slug}/edit/",
-            {"kind": "business", "name": "Gekaapt", "kvk_number": "", "address": "",
-             "neighbourhood": "", "description": ""},
+            {
+                "kind": "business",
+                "name": "Gekaapt",
+                "kvk_number": "",
+                "address": "",
+                "neighbourhood": "",
+                "description": "",
+            },
         )
     raise AssertionError(action)
 

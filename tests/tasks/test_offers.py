@@ -36,8 +36,12 @@ def bakery_member():
 
 
 def offer_data(**overrides):
-    data = {"organisation": "", "description": "Onze achterzaal", "availability": "dinsdagavond",
-            "estimated_value": "150"}
+    data = {
+        "organisation": "",
+        "description": "Onze achterzaal",
+        "availability": "dinsdagavond",
+        "estimated_value": "150",
+    }
     data.update(overrides)
     return data
 
@@ -52,7 +56,9 @@ def test_a_business_offers_space_and_the_initiator_accepts(client, space_task, b
     assert response.status_code == 302
     offer = Offer.objects.get()
     assert (offer.organisation, offer.estimated_value_cents, offer.status) == (
-        organisation, 150_00, "offered"
+        organisation,
+        150_00,
+        "offered",
     )
     client.force_login(campaign.initiators.get())
     client.post(f"/tasks/offers/{offer.pk}/decide/", {"decision": "accept"})
@@ -72,8 +78,9 @@ def test_a_business_offers_space_and_the_initiator_accepts(client, space_task, b
 def test_declined_offer_counts_for_nothing(client, space_task, bakery_member):
     campaign, task = space_task
     user, organisation = bakery_member
-    offer = services.make_offer(task=task, user=user, organisation=organisation, kind="space",
-                                description="Zaal")
+    offer = services.make_offer(
+        task=task, user=user, organisation=organisation, kind="space", description="Zaal"
+    )
     client.force_login(campaign.initiators.get())
     client.post(f"/tasks/offers/{offer.pk}/decide/", {"decision": "decline"})
     offer.refresh_from_db()
@@ -90,8 +97,9 @@ def test_two_members_of_one_organisation_count_as_one_supporter(space_task, bake
     Membership.objects.create(organisation=organisation, user=colleague)
     initiator = campaign.initiators.get()
     for person in (user, colleague):
-        offer = services.make_offer(task=task, user=person, organisation=organisation,
-                                    kind="space", description="Zaal")
+        offer = services.make_offer(
+            task=task, user=person, organisation=organisation, kind="space", description="Zaal"
+        )
         services.decide_offer(offer=offer, accept=True, user=initiator)
     campaign.refresh_from_db()
     assert campaign.supporter_count == 1 == ledger_totals(campaign)[1]
@@ -141,8 +149,14 @@ def test_standing_offers_show_on_the_neighbourhood_and_are_suggested(client, bak
     client.force_login(user)
     response = client.post(
         "/tasks/offers/new/",
-        {"kind": "material", "neighbourhood": neighbourhood.pk, "organisation": organisation.pk,
-         "description": "Verf over van de verbouwing", "availability": "", "estimated_value": "40"},
+        {
+            "kind": "material",
+            "neighbourhood": neighbourhood.pk,
+            "organisation": organisation.pk,
+            "description": "Verf over van de verbouwing",
+            "availability": "",
+            "estimated_value": "40",
+        },
     )
     assert response.status_code == 302
     standing = Offer.objects.get()
@@ -165,25 +179,38 @@ def test_kvk_number_must_have_eight_digits(client):
     for bad in ("1234567", "123456789", "1234abcd"):
         response = client.post(
             "/en/organisations/new/",
-            {"kind": "business", "name": "Fietsenmaker", "kvk_number": bad, "address": "",
-             "neighbourhood": "", "description": ""},
+            {
+                "kind": "business",
+                "name": "Fietsenmaker",
+                "kvk_number": bad,
+                "address": "",
+                "neighbourhood": "",
+                "description": "",
+            },
         )
         assert response.status_code == 400
         assert "8 digits" in " ".join(response.context["form"].errors["kvk_number"])
     assert Organisation.objects.count() == 0
     ok = client.post(
         "/en/organisations/new/",
-        {"kind": "business", "name": "Fietsenmaker", "kvk_number": "1234 5678", "address": "",
-         "neighbourhood": "", "description": ""},
+        {
+            "kind": "business",
+            "name": "Fietsenmaker",
+            "kvk_number": "1234 5678",
+            "address": "",
+            "neighbourhood": "",
+            "description": "",
+        },
     )
     assert ok.status_code == 302
     assert Organisation.objects.get().kvk_number == "12345678"
 
 
-def test_members_invite_others_by_email(client, bakery_member):
+def test_members_invite_others_by_email(client, bakery_member, django_capture_on_commit_callbacks):
     user, organisation = bakery_member
     client.force_login(user)
-    client.post(f"/organisations/{organisation.slug}/invite/", {"email": "collega@example.nl"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/organisations/{organisation.slug}/invite/", {"email": "collega@example.nl"})
     invitation = Invitation.objects.get()
     assert invitation.email == "collega@example.nl"
     assert any(invitation.token in message.body for message in mail.outbox)
@@ -202,15 +229,24 @@ def test_neighbourhood_totals_include_hours_in_kind_and_tasks_done(client, baker
     _, _, neighbourhood = site_tree()
     campaign = make_initiative(neighbourhood)
     initiator = campaign.initiators.get()
-    hands = TaskFactory(initiative=campaign.page, people_needed=2,
-                        starts_at=timezone.now() + datetime.timedelta(days=3))
+    hands = TaskFactory(
+        initiative=campaign.page,
+        people_needed=2,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+    )
     signup = services.sign_up(task=hands, user=UserFactory())
     services.confirm_hours(signup=signup, hours=4, user=initiator)
     services.mark_task_done(task=hands, user=initiator)
     space = TaskFactory(initiative=campaign.page, kind=Task.Kind.SPACE, people_needed=1)
     user, organisation = bakery_member
-    offer = services.make_offer(task=space, user=user, organisation=organisation, kind="space",
-                                description="Zaal", estimated_value_cents=450_00)
+    offer = services.make_offer(
+        task=space,
+        user=user,
+        organisation=organisation,
+        kind="space",
+        description="Zaal",
+        estimated_value_cents=450_00,
+    )
     services.decide_offer(offer=offer, accept=True, user=initiator)
 
     totals = client.get(neighbourhood.url).context["totals"]

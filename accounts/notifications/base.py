@@ -1,0 +1,184 @@
+"""The machinery every message shares: recipients, language, rendering, sent-once delivery.
+
+A message class names its templates (``templates/email/<template>.html`` and ``.txt``),
+its subject, its context and its recipients. :func:`deliver` claims a row in the
+sent-once log for every recipient *before* sending (a unique constraint on
+(message, object, recipient) decides who wins), sends, and releases the claims of
+anything it could not send, so a retried job finishes the batch without duplicates.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import NotificationPreference, SentMessage
+
+UNSUBSCRIBE_SALT = "wijkkapitaal.unsubscribe"
+ALL_OPTIONAL = "all"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str = "nl"
+    name: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def recipient_for_user(user, **extra):
+    return Recipient(
+        email=user.email.lower(),
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+        name=user.public_name,
+        extra=extra,
+    )
+
+
+def unsubscribe_token(email, category):
+    return signing.dumps({"e": email.lower(), "c": category or ALL_OPTIONAL}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token):
+    """Returns (email, category); raises signing.BadSignature for forged or altered tokens."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return data["e"], data["c"]
+
+
+def absolute(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+class Message:
+    """One kind of e-mail. Subclasses set ``key``, ``template`` and ``category``."""
+
+    key = ""
+    template = ""
+    category = None  # None: always sent; otherwise "updates", "reminders" or "digests"
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    @classmethod
+    def load(cls, object_id):
+        raise NotImplementedError
+
+    @property
+    def object_key(self):
+        return f"{self.obj._meta.model_name}:{self.obj.pk}"
+
+    def recipients(self):
+        raise NotImplementedError
+
+    def subject(self, recipient):
+        raise NotImplementedError
+
+    def context(self, recipient):
+        return {}
+
+    def attachments(self, recipient):
+        return []
+
+    def build(self, recipient, connection=None):
+        """Render the e-mail for one recipient, in their language."""
+        with translation.override(recipient.language):
+            token = unsubscribe_token(recipient.email, self.category)
+            unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[token]))
+            context = {
+                "recipient": recipient,
+                "unsubscribe_url": unsubscribe_url,
+                "preferences_url": absolute(reverse("notifications:preferences")),
+                "category": self.category,
+                "site_url": absolute("/"),
+                **self.context(recipient),
+            }
+            subject = str(self.subject(recipient))
+            text = render_to_string(f"email/{self.template}.txt", context)
+            html = render_to_string(f"email/{self.template}.html", context)
+        email = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            to=[recipient.email],
+            connection=connection,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Content-Language": recipient.language,
+            },
+        )
+        email.attach_alternative(html, "text/html")
+        for name, content, mimetype in self.attachments(recipient):
+            email.attach(name, content, mimetype)
+        return email
+
+
+def _claim(message, recipients):
+    """Claim sent-log rows for these recipients; returns the ones this call may send to."""
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        SentMessage.objects.bulk_create(
+            [
+                SentMessage(
+                    message=message.key,
+                    object_key=message.object_key,
+                    recipient=recipient.email,
+                    claim=claim,
+                )
+                for recipient in recipients
+            ],
+            ignore_conflicts=True,
+        )
+    mine = set(SentMessage.objects.filter(claim=claim).values_list("recipient", flat=True))
+    return claim, [recipient for recipient in recipients if recipient.email in mine]
+
+
+def _release(claim, recipients):
+    SentMessage.objects.filter(
+        claim=claim, recipient__in=[recipient.email for recipient in recipients]
+    ).delete()
+
+
+def deliver(message, recipients=None):
+    """Send ``message`` to its recipients (or the given subset), at most once each.
+
+    Returns the number of e-mails sent by this call. If sending fails halfway, the
+    claims of the unsent recipients are released and the error is raised, so the
+    caller's retry sends exactly the rest.
+    """
+    recipients = list(recipients if recipients is not None else message.recipients())
+    seen, unique = set(), []
+    for recipient in recipients:
+        if recipient.email and recipient.email not in seen:
+            seen.add(recipient.email)
+            unique.append(recipient)
+    wanted = unique
+    if message.category is not None:
+        opted_out = set(
+            NotificationPreference.objects.filter(
+                email__in=[r.email for r in unique], **{message.category: False}
+            ).values_list("email", flat=True)
+        )
+        wanted = [r for r in unique if r.email not in opted_out]
+    claim, mine = _claim(message, wanted)
+    if not mine:
+        return 0
+    connection = get_connection()
+    sent = 0
+    try:
+        connection.open()
+        for index, recipient in enumerate(mine):
+            try:
+                connection.send_messages([message.build(recipient, connection)])
+            except Exception:
+                _release(claim, mine[index:])
+                raise
+            sent += 1
+    finally:
+        connection.close()
+    return sent

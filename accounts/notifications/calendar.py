@@ -1,0 +1,59 @@
+"""A minimal iCalendar (RFC 5545) event for a task, attached to sign-up confirmations."""
+
+from datetime import UTC, timedelta
+
+from django.utils import timezone
+
+
+def _escape(text):
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line):
+    """Lines longer than 75 octets continue on the next line after a space."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode("utf-8")
+        if len(current) + len(piece) > 74:
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def task_ics(task, url=""):
+    starts = task.starts_at
+    ends = task.ends_at or (starts + timedelta(hours=float(task.estimated_hours or 2)))
+
+    def stamp(moment):
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Wijkkapitaal//Taken//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:task-{task.pk}@wijkkapitaal",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(starts)}",
+        f"DTEND:{stamp(ends)}",
+        f"SUMMARY:{_escape(task.title)}",
+        f"LOCATION:{_escape(task.place)}",
+        f"DESCRIPTION:{_escape(task.description)}",
+    ]
+    if url:
+        lines.append(f"URL:{url}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,124 @@
+"""What each platform event sends. Connected in AccountsConfig.ready()."""
+
+from accounts.notify import on
+
+
+def _send(key, object_id, **kwargs):
+    from accounts.jobs import send_message
+
+    send_message.delay(key, object_id, **kwargs)
+
+
+def _digest(campaign_id, kind, object_id, summary):
+    from campaigns.models import DigestItem
+
+    DigestItem.objects.get_or_create(
+        kind=kind, object_id=object_id, defaults={"campaign_id": campaign_id, "summary": summary}
+    )
+
+
+@on("pledge.paid")
+def pledge_paid(pledge_id):
+    from campaigns.models import Pledge
+    from cms.money import format_money
+
+    pledge = Pledge.objects.select_related("campaign").get(pk=pledge_id)
+    _send("donation_receipt", pledge_id)
+    name = pledge.display_name or "anonymous"
+    _digest(
+        pledge.campaign_id,
+        "donation",
+        pledge_id,
+        f"{format_money(pledge.amount_cents, pledge.currency)} ({name})",
+    )
+
+
+@on("pledge.failed")
+def pledge_failed(pledge_id):
+    _send("payment_failed", pledge_id)
+
+
+@on("pledge.refunded")
+def pledge_refunded(pledge_id):
+    _send("refund_completed", pledge_id)
+
+
+@on("signup.created")
+def signup_created(signup_id):
+    from campaigns.models import Campaign
+    from tasks.models import SignUp
+
+    signup = SignUp.objects.select_related("task", "user").get(pk=signup_id)
+    _send("signup_confirmation", signup_id)
+    campaign_id = Campaign.objects.values_list("pk", flat=True).get(
+        page_id=signup.task.initiative_id
+    )
+    _digest(campaign_id, "signup", signup_id, f"{signup.user.public_name}: {signup.task.title}")
+
+
+@on("offer.created")
+def offer_created(offer_id):
+    from campaigns.models import Campaign
+    from tasks.models import Offer
+
+    offer = Offer.objects.select_related("task").get(pk=offer_id)
+    campaign_id = Campaign.objects.values_list("pk", flat=True).get(
+        page_id=offer.task.initiative_id
+    )
+    _digest(campaign_id, "offer", offer_id, f"{offer.giver_name}: {offer.description}")
+
+
+@on("offer.decided")
+def offer_decided(offer_id):
+    from tasks.models import Offer
+
+    status = Offer.objects.values_list("status", flat=True).get(pk=offer_id)
+    _send("offer_accepted" if status == Offer.Status.ACCEPTED else "offer_declined", offer_id)
+
+
+@on("task.changed")
+def task_changed(task_id, version):
+    _send("task_changed", task_id, version=version)
+
+
+@on("task.cancelled")
+def task_cancelled(task_id, title, page_title, recipients):
+    from accounts.jobs import send_task_cancelled
+
+    send_task_cancelled.delay(task_id, title, page_title, recipients)
+
+
+@on("campaign.milestone")
+def campaign_milestone(campaign_id, percent):
+    from accounts.jobs import fan_out
+
+    fan_out.delay(f"milestone_{percent}", campaign_id)
+
+
+@on("campaign.settled")
+def campaign_settled(campaign_id, status):
+    from accounts.jobs import fan_out
+
+    fan_out.delay("campaign_succeeded" if status == "succeeded" else "campaign_failed", campaign_id)
+
+
+@on("campaign.approved")
+def campaign_approved(campaign_id):
+    _send("moderation_approved", campaign_id)
+
+
+@on("campaign.changes_requested")
+def campaign_changes_requested(campaign_id, version):
+    _send("changes_requested", campaign_id, version=version)
+
+
+@on("update.posted")
+def update_posted(update_id):
+    from accounts.jobs import fan_out
+
+    fan_out.delay("update_posted", update_id)
+
+
+@on("organisation.invited")
+def organisation_invited(invitation_id):
+    _send("organisation_invitation", invitation_id)
