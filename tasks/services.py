@@ -230,9 +230,8 @@ def make_offer(
     if task.status == Task.Status.DONE:
         raise OfferNotAllowed(_("This task is already done."))
     _check_offer_kind(task, kind)
-    if organisation is not None and not organisation.members.filter(pk=user.pk).exists():
-        raise OfferNotAllowed(_("You can only offer on behalf of your own organisation."))
-    offer = Offer(
+    offer = _create_offer(
+        "offered",
         task=task,
         user=user,
         organisation=organisation,
@@ -241,12 +240,20 @@ def make_offer(
         availability=availability,
         estimated_value_cents=estimated_value_cents,
     )
+    notify("offer.created", offer_id=offer.pk)
+    return offer
+
+
+def _create_offer(action, *, user, organisation, **fields):
+    """Validate and store an offer made by ``user``, alone or for their organisation."""
+    if organisation is not None and not organisation.members.filter(pk=user.pk).exists():
+        raise OfferNotAllowed(_("You can only offer on behalf of your own organisation."))
+    offer = Offer(user=user, organisation=organisation, **fields)
     offer.full_clean()
     offer.save()
     audit.record(
-        offer, "offered", actor=user, to_state=offer.status, amount_cents=estimated_value_cents
+        offer, action, actor=user, to_state=offer.status, amount_cents=offer.estimated_value_cents
     )
-    notify("offer.created", offer_id=offer.pk)
     return offer
 
 
@@ -301,9 +308,8 @@ def list_standing_offer(
     estimated_value_cents=0,
 ):
     """What a neighbourhood has: a space, materials or a skill anyone can ask for."""
-    if organisation is not None and not organisation.members.filter(pk=user.pk).exists():
-        raise OfferNotAllowed(_("You can only offer on behalf of your own organisation."))
-    offer = Offer(
+    return _create_offer(
+        "standing_offer_listed",
         neighbourhood=neighbourhood,
         user=user,
         organisation=organisation,
@@ -312,10 +318,6 @@ def list_standing_offer(
         availability=availability,
         estimated_value_cents=estimated_value_cents,
     )
-    offer.full_clean()
-    offer.save()
-    audit.record(offer, "standing_offer_listed", actor=user, to_state=offer.status)
-    return offer
 
 
 def matching_standing_offers(task):
