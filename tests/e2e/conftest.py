@@ -1,18 +1,20 @@
 """Shared fixtures for the browser tests: Debian's Chromium driven by Playwright's sync API.
 
-The tests run against pytest-django's ``live_server`` in this same process. Playwright's sync
-API runs an asyncio event loop in the test thread, which makes Django's async-safety check
-refuse ORM calls from the test; ``DJANGO_ALLOW_ASYNC_UNSAFE`` switches that check off.
+The tests run against pytest-django's ``live_server`` in this same process. While Playwright's
+sync API is started, it keeps an asyncio event loop marked as running in the test thread. That
+makes Django's async-safety check refuse ORM calls from the test (``DJANGO_ALLOW_ASYNC_UNSAFE``
+switches the check off) and gives the test thread a different store of database connections
+(see ``playwright_instance``). Playwright runs per test module, so the rest of the suite runs
+without that loop and with the check on.
 """
 
+import io
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-# Auto-waiting timeouts: generous enough for a loaded CI machine, short enough to fail fast.
+# Auto-waiting timeouts (actions and expect()): generous enough for a loaded CI machine.
 DEFAULT_TIMEOUT_MS = 15_000
 NAVIGATION_TIMEOUT_MS = 30_000
 
@@ -53,16 +55,39 @@ def chromium_path():
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
-def playwright_instance(chromium_path):
+@pytest.fixture(scope="module")
+def playwright_instance(chromium_path, django_db_setup):
+    """Playwright's sync API for one test module, started after the test database exists.
+
+    Between sync calls Playwright marks its event loop as running in this thread. Django keeps
+    database connections in an ``asgiref.local.Local(thread_critical=True)``, which switches to
+    a per-context store when a loop runs, so the test would suddenly see fresh connection
+    objects: without the snapshot that ``serialized_rollback`` restores from, and apart from
+    the ones pytest-django set up. Putting the same connection objects back into that store
+    keeps one set of connections for the whole run.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        yield playwright
+    from django.db import connections
+
+    sync_api.expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    before = {alias: connections[alias] for alias in connections}
+    previous_flag = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            for alias, connection in before.items():
+                connections[alias] = connection
+            yield playwright
+    finally:
+        if previous_flag is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_flag
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance, chromium_path):
-    """One Chromium for the whole run; every test gets its own context (see ``page``)."""
+    """One Chromium per test module; every test gets its own contexts (see ``new_page``)."""
     browser = playwright_instance.chromium.launch(
         executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
     )
@@ -70,9 +95,7 @@ def browser(playwright_instance, chromium_path):
     browser.close()
 
 
-@pytest.fixture
-def browser_context(browser):
-    """A fresh context: no cookies or storage shared between tests."""
+def _new_context(browser):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900},
         locale="nl-NL",
@@ -80,15 +103,47 @@ def browser_context(browser):
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-    yield context
-    context.close()
+    return context
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome on the item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 @pytest.fixture
-def page(browser_context):
-    page = browser_context.new_page()
-    yield page
-    page.close()
+def new_page(browser, request, screenshot):
+    """``new_page()`` opens a page in a fresh context: one per actor (own cookies, own login).
+
+    When the test fails, every page it opened is saved as ``<test-name>-failure-<n>.png``.
+    """
+    contexts = []
+
+    def make():
+        context = _new_context(browser)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    report = getattr(request.node, "report_call", None)
+    failed = report is not None and report.failed
+    for number, context in enumerate(contexts, start=1):
+        if failed:
+            for page in context.pages:
+                try:
+                    screenshot(page, f"failure-{number}")
+                except Exception as error:
+                    print(f"could not save the failure screenshot: {error}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in a fresh browser context: no cookies or storage shared between tests."""
+    return new_page()
 
 
 @pytest.fixture
@@ -116,4 +171,4 @@ def demo_data(transactional_db, django_db_serialized_rollback):
     """
     from django.core.management import call_command
 
-    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", verbosity=0, stdout=io.StringIO())

@@ -1,0 +1,55 @@
+"""axe-core accessibility checks of the public pages, in Debian's Chromium."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+PAGES = [
+    pytest.param("/", id="home"),
+    pytest.param("/gouda/binnenstad/", id="neighbourhood"),
+    pytest.param("/gouda/binnenstad/de-bruisplaats/", id="initiative"),
+]
+
+
+def describe(violations):
+    """One readable block per violation: rule, impact, help and every failing node."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    * {target}")
+            lines.append(f"      {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_accessibility_violations(
+    live_server, demo_data, page, screenshot, path
+):
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    expect(page.locator("main h1")).to_be_visible()
+    page.wait_for_load_state("load")
+    screenshot(page, "page")
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    minor = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if minor:
+        print(f"axe: minor/moderate findings on {path}:\n{describe(minor)}")
+    assert not blocking, (
+        f"axe found {len(blocking)} serious or critical violation(s) on {path}:\n"
+        f"{describe(blocking)}"
+    )
