@@ -48,6 +48,8 @@ class Pledge(models.Model):
         _("status"), max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.PENDING
     )
     flagged_reason = models.CharField(_("flagged for staff"), max_length=200, blank=True)
+    paid_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    paid_payment_intent_id = models.CharField(max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 

@@ -145,13 +145,19 @@ def _session_paid(session, event_id):
             f"pledge {pledge.amount_cents} {pledge.currency}",
             pledge,
         )
-    changed = pledge_services.mark_paid(
+    result = pledge_services.mark_paid(
         pledge_id=pledge.pk,
         session_id=session.get("id", ""),
         payment_intent_id=_id(session.get("payment_intent")),
         event_id=event_id,
     )
-    return _applied(changed)
+    if result == pledge_services.SECOND_PAYMENT:
+        return _flag(
+            f"pledge {pledge.pk} paid a second time (session {session.get('id')}); "
+            "refund that payment in Stripe",
+            pledge,
+        )
+    return _applied(result == pledge_services.PAID)
 
 
 def handle_session_completed(session, event_id):

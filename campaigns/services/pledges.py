@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 MIN_DONATION_CENTS = 5_00
 
+PAID, ALREADY_PAID, SECOND_PAYMENT = "paid", "already_paid", "second_payment"
+
 
 def max_donation_cents():
     return settings.WIJKKAPITAAL["MAX_DONATION_CENTS"]
@@ -153,18 +155,28 @@ def _update_attempt(pledge, session_id, payment_intent_id, status):
 
 @transaction.atomic
 def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
-    """A verified event says the money arrived. Returns True if anything changed."""
+    """A verified event says the money arrived.
+
+    Returns ``PAID`` when the pledge became paid, ``ALREADY_PAID`` for a repeat of the
+    payment that was counted, and ``SECOND_PAYMENT`` when another session of the same
+    pledge was paid too (money taken twice): that one is flagged for staff, never counted.
+    """
     pledge = lock_pledge(pledge_id)
     _update_attempt(pledge, session_id, payment_intent_id, PaymentAttempt.Status.PAID)
     if pledge.status in Pledge.COUNTED_STATUSES or pledge.status == Pledge.Status.REFUNDED:
-        return False
+        if session_id and pledge.paid_session_id and session_id != pledge.paid_session_id:
+            return SECOND_PAYMENT
+        return ALREADY_PAID
+    pledge.paid_session_id = session_id
+    pledge.paid_payment_intent_id = payment_intent_id
+    pledge.save(update_fields=["paid_session_id", "paid_payment_intent_id"])
     _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
     count_pledge(pledge.campaign, pledge)
     notify("pledge.paid", pledge_id=pledge.pk)
     if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
         # A late payment to a campaign that did not make it goes straight back.
         request_refund(pledge=pledge, reason="campaign_not_funded")
-    return True
+    return PAID
 
 
 @transaction.atomic
@@ -227,6 +239,9 @@ def _enqueue_refund(refund_id):
 
 
 def payment_intent_for(pledge):
+    """The payment intent of the payment that was counted, which a refund must target."""
+    if pledge.paid_payment_intent_id:
+        return pledge.paid_payment_intent_id
     attempt = (
         PaymentAttempt.objects.filter(pledge=pledge, status=PaymentAttempt.Status.PAID)
         .exclude(payment_intent_id="")
