@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 def paid_pledge():
     campaign = make_initiative(site_tree()[2], goal_cents=1_000_00)
     pledge = PledgeFactory(campaign=campaign, amount_cents=40_00, public_name="Els")
-    PaymentAttempt.objects.create(pledge=pledge, gateway="test_checkout", amount_cents=40_00,
-                                  status="paid", payment_intent_id="pi_test_local_1")
+    PaymentAttempt.objects.create(
+        pledge=pledge,
+        gateway="test_checkout",
+        amount_cents=40_00,
+        status="paid",
+        payment_intent_id="pi_test_local_1",
+    )
     from campaigns.services import recount_totals
 
     recount_totals(campaign=campaign)
@@ -26,8 +31,12 @@ def paid_pledge():
 
 
 def test_moderators_see_pledges_with_filters_and_export_them(client, paid_pledge):
-    other = PledgeFactory(campaign=paid_pledge.campaign, amount_cents=10_00,
-                          status=Pledge.Status.FAILED, public_name="Kees")
+    other = PledgeFactory(
+        campaign=paid_pledge.campaign,
+        amount_cents=10_00,
+        status=Pledge.Status.FAILED,
+        public_name="Kees",
+    )
     client.force_login(moderator())
 
     listing = client.get("/admin/pledges/", {"status": "paid"})
@@ -99,10 +108,20 @@ def test_webhook_events_can_be_processed_again(client, paid_pledge):
     event = WebhookEvent.objects.create(
         stripe_id="evt_stuck",
         type="checkout.session.completed",
-        payload={"id": "evt_stuck", "type": "checkout.session.completed", "data": {"object": {
-            "id": "cs_stuck", "object": "checkout.session", "amount_total": 15_00,
-            "currency": "eur", "payment_status": "paid", "metadata": {"pledge_id": str(waiting.pk)},
-        }}},
+        payload={
+            "id": "evt_stuck",
+            "type": "checkout.session.completed",
+            "data": {
+                "object": {
+                    "id": "cs_stuck",
+                    "object": "checkout.session",
+                    "amount_total": 15_00,
+                    "currency": "eur",
+                    "payment_status": "paid",
+                    "metadata": {"pledge_id": str(waiting.pk)},
+                }
+            },
+        },
     )
     client.force_login(moderator())
     listing = client.get("/admin/webhook_events/").content.decode()
