@@ -81,3 +81,10 @@ def forget_initiative_page(page_id):
     if not url:
         return
     cache.delete_many([_key(translate_url(url, code)) for code, _name in settings.LANGUAGES])
+
+
+def forget_initiative_page_on_commit(page_id):
+    """Drop the cached copies once the change that affects the page has committed."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: forget_initiative_page(page_id), robust=True)

@@ -80,6 +80,20 @@ def initiative_page_context(page, request):
             request.user.is_authenticated
             and Follow.objects.filter(campaign=campaign, user=request.user).exists()
         )
+    helping_organisations = list(
+        Offer.objects.filter(
+            task__initiative_id=page.pk, status=Offer.Status.ACCEPTED, organisation__isnull=False
+        )
+        .values_list("organisation__name", flat=True)
+        .distinct()
+        .order_by("organisation__name")
+    )
+    helper_count = (
+        SignUp.objects.filter(task__initiative_id=page.pk, status__in=SignUp.ACTIVE_STATUSES)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
     my_signups = {}
     if request.user.is_authenticated:
         my_signups = {
@@ -90,6 +104,8 @@ def initiative_page_context(page, request):
         }
     return {
         "updates": updates,
+        "helping_organisations": helping_organisations,
+        "helper_count": helper_count,
         "following": following,
         "in_kind_cents": in_kind or 0,
         "hours_given": _whole(hours),

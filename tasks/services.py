@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import notify
 from campaigns import audit
+from campaigns.caching import forget_initiative_page_on_commit
 from campaigns.models import Campaign
 from campaigns.services.errors import ServiceError
 from campaigns.services.locks import lock_campaign
@@ -47,6 +48,7 @@ def _has_started(task, now=None):
 def _set_status(task, status, actor=None, action="task_status"):
     if task.status == status:
         return
+    forget_initiative_page_on_commit(task.initiative_id)
     audit.record(task, action, actor=actor, from_state=task.status, to_state=status)
     task.status = status
     task.save(update_fields=["status"])
@@ -68,6 +70,7 @@ def _refresh_fullness(task, actor=None):
 @transaction.atomic
 def save_task_edits(*, initiative, user, formset):
     """Apply an initiator's task formset: new and changed tasks, and deletions."""
+    forget_initiative_page_on_commit(initiative.pk)
     tasks = formset.save(commit=False)
     for position, task in enumerate(tasks):
         creating = task._state.adding
@@ -109,6 +112,7 @@ def _announce_cancellation(task):
 @transaction.atomic
 def save_task(*, task, user):
     """Create or change one task (from the task management page)."""
+    forget_initiative_page_on_commit(task.initiative_id)
     creating = task.pk is None
     if creating:
         task.position = Task.objects.filter(initiative_id=task.initiative_id).count()
@@ -193,6 +197,7 @@ def confirm_hours(*, signup, hours, user):
     if signup.status == SignUp.Status.WITHDRAWN:
         raise ServiceError(_("This helper has withdrawn."))
     from_status = signup.status
+    forget_initiative_page_on_commit(task.initiative_id)
     signup.hours_confirmed = Decimal(hours)
     signup.status = SignUp.Status.DONE
     signup.save(update_fields=["hours_confirmed", "status"])

@@ -74,7 +74,8 @@ def task_sign_up(request, task_id):
             return _task_card(request, task, error=str(error))
         messages.error(request, str(error))
         return redirect(task.initiative.url + f"#task-{task.pk}")
-    messages.success(request, _("You are signed up. Thank you for helping!"))
+    if not request.htmx:
+        messages.success(request, _("You are signed up. Thank you for helping!"))
     return _task_card(request, task)
 
 
@@ -85,9 +86,12 @@ def task_withdraw(request, task_id):
     try:
         services.withdraw(signup=signup, user=request.user)
     except ServiceError as error:
+        if request.htmx:
+            return _task_card(request, signup.task, error=str(error))
         messages.error(request, str(error))
     else:
-        messages.success(request, _("You have withdrawn from this task."))
+        if not request.htmx:
+            messages.success(request, _("You have withdrawn from this task."))
     return _task_card(request, signup.task)
 
 
@@ -97,7 +101,14 @@ def manage_tasks(request, page_id):
     tasks = (
         Task.objects.filter(initiative_id=page_id)
         .prefetch_related("signups__user", "offers__organisation", "offers__user")
-        .annotate(helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)))
+        .annotate(
+            helpers=Count(
+                "signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES), distinct=True
+            ),
+            accepted_offers=Count(
+                "offers", filter=Q(offers__status=Offer.Status.ACCEPTED), distinct=True
+            ),
+        )
     )
     suggestions = {
         task.pk: list(services.matching_standing_offers(task))

@@ -56,10 +56,9 @@ def _has_other_support(campaign, key, exclude):
 
 
 def forget_cached_page(campaign):
-    from campaigns.caching import forget_initiative_page
+    from campaigns.caching import forget_initiative_page_on_commit
 
-    page_id = campaign.page_id
-    transaction.on_commit(lambda: forget_initiative_page(page_id), robust=True)
+    forget_initiative_page_on_commit(campaign.page_id)
 
 
 def add_support(campaign, key, source, *, raised_cents=0):

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.notify import notify
 from campaigns import audit
+from campaigns.caching import forget_initiative_page_on_commit
 from campaigns.models import Follow, InitiativeUpdate
 
 
@@ -13,6 +14,7 @@ def post_update(*, campaign, author, title, body, image=None):
         campaign=campaign, author=author, title=title, body=body, image=image
     )
     audit.record(update, "update_posted", actor=author)
+    forget_initiative_page_on_commit(campaign.page_id)
     notify("update.posted", update_id=update.pk)
     return update
 
