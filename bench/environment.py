@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "bench" / ".work"
+WEBHOOK_SECRET = "whsec_wijkkapitaal_bench"
 
 
 class SetupError(RuntimeError):
@@ -29,6 +30,8 @@ class BenchEnvironment:
         self.static_root = self.workdir / "static"
         self.cache_dir = self.workdir / "cache"
         self.log_dir = self.workdir / "logs"
+        # Set-ups that run alongside prepare() and that suites pick up (see run.py).
+        self.background = {}
         self._django_ready = False
 
     def env(self, **overrides):
@@ -57,6 +60,8 @@ class BenchEnvironment:
                 # Empty: the labelled test checkout, never Stripe.
                 "STRIPE_SECRET_KEY": "",
                 "STRIPE_PUBLISHABLE_KEY": "",
+                # The secret the benchmark signs its webhook events with.
+                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             }
         )
         env.update({key: str(value) for key, value in overrides.items()})
@@ -66,8 +71,8 @@ class BenchEnvironment:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         return self.log_dir / f"{name}.log"
 
-    def manage(self, *args, log_name="setup"):
-        """Run ``manage.py`` with the bench environment; output goes to a log file."""
+    def manage(self, *args, log_name="setup", env=None):
+        """Run ``manage.py`` with the bench environment (plus ``env``); output to a log file."""
         log = self.log_path(log_name)
         with log.open("a") as out:
             out.write(f"\n$ manage.py {' '.join(args)}\n")
@@ -75,7 +80,7 @@ class BenchEnvironment:
             completed = subprocess.run(
                 [sys.executable, str(ROOT / "manage.py"), *args],
                 cwd=ROOT,
-                env=self.env(),
+                env=self.env(**(env or {})),
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -83,12 +88,17 @@ class BenchEnvironment:
             tail = "\n".join(log.read_text().splitlines()[-30:])
             raise SetupError(f"manage.py {' '.join(args)} failed (log: {log}):\n{tail}")
 
-    def prepare(self):
-        """Wipe the scratch folder, then migrate, load the demo data and collect static files."""
-        started = time.perf_counter()
+    def reset(self):
+        """Wipe the scratch folder."""
         if self.workdir.exists():
             shutil.rmtree(self.workdir)
         self.workdir.mkdir(parents=True)
+
+    def prepare(self, reset=True):
+        """Wipe the scratch folder, then migrate, load the demo data and collect static files."""
+        started = time.perf_counter()
+        if reset:
+            self.reset()
         self.manage("migrate", "--no-input")
         self.manage("load_demo_data")
         self.manage("collectstatic", "--no-input")

@@ -84,10 +84,15 @@ def _check_loopback(host):
 
 def get(host, port, path, headers=None, timeout=10):
     """One GET on a fresh connection; returns (status, headers dict, body bytes)."""
+    return send(host, port, "GET", path, headers=headers, timeout=timeout)
+
+
+def send(host, port, method, path, body=None, headers=None, timeout=10):
+    """One request on a fresh connection; returns (status, headers dict, body bytes)."""
     _check_loopback(host)
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", path, headers=headers or {})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         body = response.read()
         return response.status, dict(response.getheaders()), body

@@ -9,16 +9,27 @@ that could not be taken is written with a null value). See bench/README.md.
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import pages, report
+from bench import notifications, pages, report, webhooks
 from bench.environment import BenchEnvironment
 
 # Suites run in this order; each is ``run(bench_env, options) -> list[Measurement]``.
 SUITES = {
     "pages": pages.run,
+    "webhook_accept": webhooks.run_accept,
+    "notifications": notifications.run,
+    "webhook_process": webhooks.run_process,
+}
+
+# Set-ups of a suite that run in the background while the SQLite database is prepared
+# (both before any measurement); the suite finds its set-up in ``bench_env.background``.
+# Each is a context manager with ``join()``; the run stops them at its end.
+BACKGROUND = {
+    "webhook_process": webhooks.DemoPostgres,
 }
 
 
@@ -34,6 +45,12 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=float, default=1.0, help="discarded seconds before")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn sync workers")
+    parser.add_argument(
+        "--process-seconds",
+        type=float,
+        default=30.0,
+        help="webhook_process: stop the worker after this long (0: when all are processed)",
+    )
     return parser.parse_args(argv)
 
 
@@ -45,12 +62,21 @@ def main(argv=None):
 
     print(f"Preparing {bench_env.workdir} (migrate, load_demo_data, collectstatic) ...")
     try:
-        seconds = bench_env.prepare()
-        print(f"  ready in {seconds:.1f} s")
-        measurements = []
-        for name in names:
-            print(f"Suite {name} ...", flush=True)
-            measurements.extend(SUITES[name](bench_env, options))
+        with ExitStack() as stack:
+            bench_env.reset()
+            for name in names:
+                if name in BACKGROUND:
+                    print(f"  and, alongside, the set-up of {name}", flush=True)
+                    setup = stack.enter_context(BACKGROUND[name](bench_env))
+                    bench_env.background[name] = setup
+            seconds = bench_env.prepare(reset=False)
+            for setup in bench_env.background.values():
+                setup.join()  # nothing may run alongside the measurements
+            print(f"  ready in {seconds:.1f} s ({time.perf_counter() - started:.1f} s in all)")
+            measurements = []
+            for name in names:
+                print(f"Suite {name} ...", flush=True)
+                measurements.extend(SUITES[name](bench_env, options))
     except Exception as error:
         print(f"\nBenchmark failed: {error}", file=sys.stderr)
         print(f"Logs are in {bench_env.log_dir}", file=sys.stderr)
@@ -59,7 +85,8 @@ def main(argv=None):
     print(
         f"\nThroughput: {options.concurrency} concurrent closed-loop clients, "
         f"{options.duration:g} s per measurement after {options.warmup:g} s warm-up, "
-        f"{options.workers} Gunicorn sync workers; SQLite, DEBUG off.\n"
+        f"{options.workers} Gunicorn sync workers; SQLite (webhook_process and "
+        "webhook_accept_postgres: PostgreSQL), DEBUG off.\n"
     )
     report.print_table(measurements)
     path = report.write_results(measurements, merge=options.suite is not None)
