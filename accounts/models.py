@@ -188,6 +188,9 @@ class SentMessage(models.Model):
     claim = models.UUIDField(db_index=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("sent message")
         verbose_name_plural = _("sent messages")

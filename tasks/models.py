@@ -101,6 +101,9 @@ class SignUp(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("sign-up")
         verbose_name_plural = _("sign-ups")

@@ -19,6 +19,9 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("audit entry")

@@ -50,6 +50,9 @@ class Campaign(models.Model):
     live_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")

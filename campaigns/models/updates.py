@@ -37,6 +37,9 @@ class Follow(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "campaign"], name="follow_once")]
 
@@ -60,6 +63,9 @@ class DigestItem(models.Model):
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["created_at", "pk"]

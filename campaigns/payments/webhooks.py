@@ -11,7 +11,7 @@ import logging
 
 import stripe
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import PaymentAttempt, Pledge, Refund, WebhookEvent
@@ -49,18 +49,19 @@ def accept_event(payload, signature_header):
         raise InvalidWebhook("signature verification failed") from error
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise InvalidWebhook("not an event")
-    with transaction.atomic():
-        record, created = WebhookEvent.objects.get_or_create(
-            stripe_id=event["id"],
-            defaults={
-                "type": event["type"],
-                "payload": event,
-                "livemode": bool(event.get("livemode")),
-            },
-        )
-        if created:
+    record = WebhookEvent(
+        stripe_id=event["id"],
+        type=event["type"],
+        payload=event,
+        livemode=bool(event.get("livemode")),
+    )
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
             transaction.on_commit(lambda: enqueue_processing(record.pk), robust=True)
-    return record, created
+    except IntegrityError:
+        return WebhookEvent.objects.get(stripe_id=event["id"]), False
+    return record, True
 
 
 def enqueue_processing(event_pk):

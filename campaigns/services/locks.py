@@ -4,7 +4,10 @@ from campaigns.models import Campaign, Pledge
 
 
 def lock_campaign(campaign_id):
-    return Campaign.objects.select_for_update().get(pk=campaign_id)
+    """Lock the campaign row (not its page, which editors may be saving) and load the page."""
+    return (
+        Campaign.objects.select_related("page").select_for_update(of=("self",)).get(pk=campaign_id)
+    )
 
 
 def lock_pledge(pledge_id):

@@ -129,7 +129,7 @@ def _move(pledge, to_status, action, *, actor=None, actor_label="", **data):
     fields = ["status"]
     if to_status == Pledge.Status.PAID:
         pledge.paid_at = timezone.now()
-        fields.append("paid_at")
+        fields += ["paid_at", "paid_session_id", "paid_payment_intent_id"]
     pledge.save(update_fields=fields)
     audit.record(
         pledge,
@@ -169,7 +169,6 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
         return ALREADY_PAID
     pledge.paid_session_id = session_id
     pledge.paid_payment_intent_id = payment_intent_id
-    pledge.save(update_fields=["paid_session_id", "paid_payment_intent_id"])
     _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
     count_pledge(pledge.campaign, pledge)
     notify("pledge.paid", pledge_id=pledge.pk)

@@ -201,7 +201,7 @@ def test_initiator_marks_done_and_confirms_hours_which_show_on_the_page(client, 
     assert str(signup.hours_confirmed) == "3.5"
     html = client.get("/en" + campaign.page.url).content.decode()
     assert "1 of 1 task done" in html
-    assert "3.5 hours" in html
+    assert "Hours given: 3.5" in html
 
 
 def test_hours_must_be_a_sensible_number(client, live_task):
