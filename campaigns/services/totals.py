@@ -147,6 +147,7 @@ def ledger_totals(campaign):
 def recount_totals(*, campaign):
     """Set the cached totals to what the ledger says, under the campaign lock."""
     campaign = lock_campaign(campaign.pk)
+    forget_cached_page(campaign)
     campaign.raised_cents, campaign.supporter_count = ledger_totals(campaign)
     campaign.save(update_fields=["raised_cents", "supporter_count"])
     return campaign
