@@ -48,6 +48,8 @@ def initiative_page_context(page, request):
     from tasks.models import Offer, SignUp, Task
 
     campaign = Campaign.objects.filter(page_id=page.pk).prefetch_related("initiators").first()
+    if campaign is not None:
+        campaign.page = page  # the page being shown: no second query, and drafts preview right
     tasks = list(
         Task.objects.filter(initiative_id=page.pk).annotate(
             helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES))
@@ -61,12 +63,18 @@ def initiative_page_context(page, request):
             .order_by(F("paid_at").desc(nulls_last=True), "-pk")[:SUPPORTERS_SHOWN]
         )
     budget_lines = list(page.budget_lines.all())
-    in_kind = Offer.objects.filter(
-        task__initiative_id=page.pk, status=Offer.Status.ACCEPTED
-    ).aggregate(total=Sum("estimated_value_cents"))["total"]
-    hours = SignUp.objects.filter(task__initiative_id=page.pk).aggregate(
-        total=Sum("hours_confirmed")
-    )["total"]
+    accepted_offers = list(
+        Offer.objects.filter(task__initiative_id=page.pk, status=Offer.Status.ACCEPTED).values_list(
+            "estimated_value_cents", "organisation__name"
+        )
+    )
+    in_kind = sum(value for value, _name in accepted_offers)
+    helping_organisations = sorted({name for _value, name in accepted_offers if name})
+    time_given = SignUp.objects.filter(task__initiative_id=page.pk).aggregate(
+        hours=Sum("hours_confirmed"),
+        helpers=Count("user_id", distinct=True, filter=Q(status__in=SignUp.ACTIVE_STATUSES)),
+    )
+    hours, helper_count = time_given["hours"], time_given["helpers"]
     updates = []
     following = False
     if campaign is not None:
@@ -80,20 +88,6 @@ def initiative_page_context(page, request):
             request.user.is_authenticated
             and Follow.objects.filter(campaign=campaign, user=request.user).exists()
         )
-    helping_organisations = list(
-        Offer.objects.filter(
-            task__initiative_id=page.pk, status=Offer.Status.ACCEPTED, organisation__isnull=False
-        )
-        .values_list("organisation__name", flat=True)
-        .distinct()
-        .order_by("organisation__name")
-    )
-    helper_count = (
-        SignUp.objects.filter(task__initiative_id=page.pk, status__in=SignUp.ACTIVE_STATUSES)
-        .values("user_id")
-        .distinct()
-        .count()
-    )
     my_signups = {}
     if request.user.is_authenticated:
         my_signups = {

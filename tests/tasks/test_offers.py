@@ -71,6 +71,7 @@ def test_a_business_offers_space_and_the_initiator_accepts(client, space_task, b
     assert campaign.supporter_count == 1 == ledger_totals(campaign)[1]
     html = client.get("/en" + campaign.page.url).content.decode()
     assert "€150 in kind" in html
+    assert "Giving space or materials: Bakkerij De Korst." in html
     org_page = client.get(f"/en/organisations/{organisation.slug}/").content.decode()
     assert campaign.page.title in org_page
 
