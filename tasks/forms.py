@@ -57,6 +57,16 @@ class OfferForm(forms.Form):
         value = self.cleaned_data.get("estimated_value")
         return value or 0
 
+    def offer_details(self):
+        """The cleaned data as the keyword arguments of the offer services."""
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "description": data["description"],
+            "availability": data["availability"],
+            "estimated_value_cents": data["estimated_value"],
+        }
+
 
 class StandingOfferForm(OfferForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Offer.Kind.choices)

@@ -186,16 +186,9 @@ def make_offer(request, task_id):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.make_offer(
-                    task=task,
-                    user=request.user,
-                    organisation=data["organisation"],
-                    kind=task.kind,
-                    description=data["description"],
-                    availability=data["availability"],
-                    estimated_value_cents=data["estimated_value"],
+                    task=task, user=request.user, kind=task.kind, **form.offer_details()
                 )
             except ServiceError as error:
                 form.add_error(None, str(error))
@@ -260,11 +253,8 @@ def new_standing_offer(request):
             services.list_standing_offer(
                 neighbourhood=data["neighbourhood"],
                 user=request.user,
-                organisation=data["organisation"],
                 kind=data["kind"],
-                description=data["description"],
-                availability=data["availability"],
-                estimated_value_cents=data["estimated_value"],
+                **form.offer_details(),
             )
         except ServiceError as error:
             form.add_error(None, str(error))
