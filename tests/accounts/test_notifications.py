@@ -420,3 +420,40 @@ def test_preview_messages_renders_every_message_in_both_languages(tmp_path):
         for language in ("nl", "en"):
             assert (tmp_path / f"{key}.{language}.html").exists()
             assert (tmp_path / f"{key}.{language}.txt").read_text().startswith("Subject: ")
+
+
+def test_a_removed_task_tells_its_helpers_it_is_cancelled(run_on_commit, campaign):
+    from campaigns.forms import TaskFormSet
+
+    task = TaskFactory(initiative=campaign.page, title="Schilderen", people_needed=3)
+    helper, bystander = UserFactory(preferred_language="en"), UserFactory()
+    task_services.sign_up(task=task, user=helper)
+    mail.outbox.clear()
+    formset = TaskFormSet(
+        {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "1",
+            "tasks-MIN_NUM_FORMS": "0",
+            "tasks-MAX_NUM_FORMS": "50",
+            "tasks-0-id": str(task.pk),
+            "tasks-0-title": task.title,
+            "tasks-0-kind": "hands",
+            "tasks-0-people_needed": "3",
+            "tasks-0-DELETE": "on",
+        },
+        prefix="tasks",
+        queryset=Task.objects.filter(initiative=campaign.page),
+    )
+    assert formset.is_valid(), formset.errors
+
+    run_on_commit(
+        task_services.save_task_edits,
+        initiative=campaign.page,
+        user=campaign.initiators.get(),
+        formset=formset,
+    )
+
+    assert not Task.objects.filter(pk=task.pk).exists()
+    assert [m.subject for m in mail.outbox] == ["“Schilderen” has been cancelled"]
+    assert mail.outbox[0].to == [helper.email]
+    assert inbox(bystander.email) == []

@@ -256,3 +256,30 @@ def test_neighbourhood_totals_include_hours_in_kind_and_tasks_done(client, baker
     assert totals["in_kind_cents"] == 450_00
     assert totals["tasks_done"] == 1
     assert totals["supporters"] == 2
+
+
+@pytest.mark.parametrize(
+    ("people_needed", "estimated_hours", "field"),
+    [
+        ("-3", "2", "people_needed"),
+        ("100000", "2", "people_needed"),
+        ("2", "-1", "estimated_hours"),
+        ("2", "5000", "estimated_hours"),
+    ],
+)
+def test_absurd_task_quantities_get_a_clear_message(client, people_needed, estimated_hours, field):
+    campaign = make_initiative(site_tree()[2])
+    client.force_login(campaign.initiators.get())
+    response = client.post(
+        f"/en/tasks/initiative/{campaign.page_id}/new/",
+        {
+            "title": "Stoelen",
+            "kind": "material",
+            "people_needed": people_needed,
+            "estimated_hours": estimated_hours,
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert "Stoelen" in response.content.decode()
+    assert not Task.objects.filter(title="Stoelen").exists()
