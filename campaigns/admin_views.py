@@ -37,20 +37,38 @@ class LedgerViewSet(ModelViewSet):
     form_fields = []  # no add or edit form is ever shown; see ReadOnlyPolicy
 
 
-class PledgeIndexView(IndexView):
+class StaffActionIndexView(IndexView):
+    """A listing whose rows get one staff action button when ``action_applies`` says so."""
+
+    action_label = ""
+    action_url_name = ""
+    action_icon = ""
+
+    def action_applies(self, instance):
+        raise NotImplementedError
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
-        if instance.status == Pledge.Status.PAID and self.request.user.has_perm(REFUND_PERMISSION):
+        if self.action_applies(instance) and self.request.user.has_perm(REFUND_PERMISSION):
             buttons.insert(
                 0,
                 ListingButton(
-                    gettext_lazy("Refund"),
-                    url=reverse("pledge_refund", args=[instance.pk]),
-                    icon_name="undo",
+                    self.action_label,
+                    url=reverse(self.action_url_name, args=[instance.pk]),
+                    icon_name=self.action_icon,
                     priority=5,
                 ),
             )
         return buttons
+
+
+class PledgeIndexView(StaffActionIndexView):
+    action_label = gettext_lazy("Refund")
+    action_url_name = "pledge_refund"
+    action_icon = "undo"
+
+    def action_applies(self, instance):
+        return instance.status == Pledge.Status.PAID
 
 
 class PledgeViewSet(LedgerViewSet):
@@ -81,20 +99,13 @@ class PledgeViewSet(LedgerViewSet):
     ordering = ["-created_at"]
 
 
-class WebhookEventIndexView(IndexView):
-    def get_list_buttons(self, instance):
-        buttons = super().get_list_buttons(instance)
-        if instance.processed_at is None and self.request.user.has_perm(REFUND_PERMISSION):
-            buttons.insert(
-                0,
-                ListingButton(
-                    gettext_lazy("Process again"),
-                    url=reverse("webhook_event_reprocess", args=[instance.pk]),
-                    icon_name="resubmit",
-                    priority=5,
-                ),
-            )
-        return buttons
+class WebhookEventIndexView(StaffActionIndexView):
+    action_label = gettext_lazy("Process again")
+    action_url_name = "webhook_event_reprocess"
+    action_icon = "resubmit"
+
+    def action_applies(self, instance):
+        return instance.processed_at is None
 
 
 class WebhookEventViewSet(LedgerViewSet):
