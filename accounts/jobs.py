@@ -69,7 +69,7 @@ def send_task_cancelled(self, task_id, title, page_title, recipients):
 
 
 @shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
-def send_digests(self, now=None):
+def send_digests(self):
     """Send each campaign's initiators one digest of what is new, at most once an hour."""
     from campaigns.models import Campaign, DigestItem
 

@@ -171,13 +171,6 @@ class NotificationPreference(models.Model):
     def __str__(self):
         return self.email
 
-    @classmethod
-    def wants(cls, email, category):
-        if category is None:
-            return True
-        preference = cls.objects.filter(email=email.lower()).first()
-        return preference is None or getattr(preference, category)
-
 
 class SentMessage(models.Model):
     """The sent-once log: one row per (message, object, recipient), claimed before sending."""

@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Refund, WebhookEvent
@@ -93,13 +93,12 @@ def execute_refund(self, refund_pk):
         )
     except GatewayError as error:
         Refund.objects.filter(pk=refund_pk).update(
-            attempts=refund.attempts + 1, last_error=str(error)[:500]
+            attempts=F("attempts") + 1, last_error=str(error)[:500]
         )
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
-    with transaction.atomic():
-        Refund.objects.filter(pk=refund_pk).update(
-            external_id=result.id, attempts=refund.attempts + 1, last_error=""
-        )
+    Refund.objects.filter(pk=refund_pk).update(
+        external_id=result.id, attempts=F("attempts") + 1, last_error=""
+    )
     if result.status == "succeeded":
         pledge_services.complete_refund(pledge_id=refund.pledge_id, external_id=result.id)
     elif result.status in ("failed", "canceled"):

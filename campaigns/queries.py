@@ -44,12 +44,14 @@ def initiative_cards(*, status=None, neighbourhood=None, category=None, ids=None
 
 
 def initiative_page_context(page, request):
-    from campaigns.permissions import can_manage_tasks
+    from campaigns.permissions import is_moderator
     from tasks.models import Offer, SignUp, Task
 
     campaign = Campaign.objects.filter(page_id=page.pk).prefetch_related("initiators").first()
+    initiators = []
     if campaign is not None:
         campaign.page = page  # the page being shown: no second query, and drafts preview right
+        initiators = list(campaign.initiators.all())
     tasks = list(
         Task.objects.filter(initiative_id=page.pk).annotate(
             helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES))
@@ -104,9 +106,11 @@ def initiative_page_context(page, request):
         "in_kind_cents": in_kind or 0,
         "hours_given": _whole(hours),
         "my_signups": my_signups,
-        "can_manage": campaign is not None and can_manage_tasks(request.user, campaign),
+        "can_manage": campaign is not None
+        and request.user.is_authenticated
+        and (request.user.pk in {person.pk for person in initiators} or is_moderator(request.user)),
         "campaign": campaign,
-        "initiators": list(campaign.initiators.all()) if campaign else [],
+        "initiators": initiators,
         "tasks": tasks,
         "tasks_done": sum(1 for task in tasks if task.status == Task.Status.DONE),
         "budget_lines": budget_lines,

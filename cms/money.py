@@ -1,7 +1,7 @@
 """Money is integer cents plus an ISO currency code; this module only formats it."""
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import format_currency
 from django.utils.translation import get_language
 
 BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
@@ -24,8 +24,3 @@ def format_money(cents, currency="EUR", language=None):
             int(amount), currency, format=pattern, locale=locale, currency_digits=False
         )
     return format_currency(amount, currency, locale=locale)
-
-
-def currency_symbol(currency="EUR", language=None):
-    language = (language or get_language() or "nl")[:2]
-    return get_currency_symbol(currency, locale=BABEL_LOCALES.get(language, "nl_NL"))

@@ -73,10 +73,6 @@ class Task(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The time window must end after it starts.")})
 
-    @property
-    def is_flexible(self):
-        return self.starts_at is None
-
 
 class SignUpStatus(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -278,5 +277,5 @@ def my_tasks(request):
     return render(
         request,
         "tasks/my_tasks.html",
-        {"signups": signups, "offers": offers, "manage_url": reverse("tasks:my_tasks")},
+        {"signups": signups, "offers": offers},
     )

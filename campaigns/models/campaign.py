@@ -62,10 +62,6 @@ class Campaign(models.Model):
         return f"{self.page.draft_title} ({self.get_status_display()})"
 
     @property
-    def goal_cents(self):
-        return self.page.goal_cents
-
-    @property
     def percentage(self):
         """Whole percent of the goal raised; it passes 100 when a campaign is overfunded."""
         goal = self.page.goal_cents

@@ -121,10 +121,6 @@ class InitiativePage(Page):
             allow_page_cache(response)
         return response
 
-    @property
-    def neighbourhood(self):
-        return self.get_parent().specific
-
 
 class BudgetLine(Orderable):
     page = ParentalKey(InitiativePage, on_delete=models.CASCADE, related_name="budget_lines")

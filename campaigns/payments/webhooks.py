@@ -12,6 +12,7 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import PaymentAttempt, Pledge, Refund, WebhookEvent
@@ -93,11 +94,8 @@ def process_event(event_pk):
 
 def record_failure(event_pk, error):
     WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).update(
-        last_error=f"{type(error).__name__}: {error}"[:2000]
+        last_error=f"{type(error).__name__}: {error}"[:2000], attempts=F("attempts") + 1
     )
-    event = WebhookEvent.objects.filter(pk=event_pk).first()
-    if event is not None:
-        WebhookEvent.objects.filter(pk=event_pk).update(attempts=event.attempts + 1)
 
 
 def _applied(changed):
