@@ -32,6 +32,16 @@ def process_webhook_event(self, event_pk):
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
 
+@shared_task(bind=True, max_retries=8, acks_late=True)
+def process_webhook_events(self):
+    """Work through the stored events that are still pending (see ``webhooks.wake_processor``)."""
+    webhooks.take_wake_up()
+    try:
+        return webhooks.process_pending_events()
+    except Exception as error:  # e.g. the database went away between batches
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
 @shared_task
 def sweep_webhook_events(older_than_seconds=None):
     """Re-enqueue events that were stored but are still unprocessed after a while."""

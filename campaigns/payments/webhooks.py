@@ -1,14 +1,20 @@
 """Stripe webhooks: verify, store, answer; then process each event exactly once.
 
 :func:`accept_event` runs in the request: it verifies the signature, stores the event
-under its unique id and enqueues processing on commit. :func:`process_event` runs in a
-Celery job: it locks the stored event and applies its effect in the same transaction
-that marks it processed, so a duplicate or a retry can never apply it twice.
+under its unique id and, on commit, wakes the processor (:func:`wake_processor`). A
+Celery job then works through every stored event that is still pending, in batches
+(:func:`process_pending_events`): each event is applied in the same transaction that
+marks it processed, so a duplicate or a retry can never apply it twice, and the rows are
+claimed with ``SKIP LOCKED`` so that several workers share the queue without waiting on
+each other. :func:`process_event` applies one event by id, for retries, the sweep and the
+staff's "process again".
 """
 
 import json
 import logging
+from functools import cache
 
+import redis
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -59,24 +65,100 @@ def accept_event(payload, signature_header):
     try:
         with transaction.atomic():
             record.save(force_insert=True)
-            transaction.on_commit(lambda: enqueue_processing(record.pk), robust=True)
+            transaction.on_commit(wake_processor, robust=True)
     except IntegrityError:
         return WebhookEvent.objects.get(stripe_id=event["id"]), False
     return record, True
 
 
-def enqueue_processing(event_pk):
-    from campaigns.jobs import process_webhook_event
+# While this Redis key exists, a processing job is already queued: a burst of events
+# costs one SET per request instead of one Celery message each.
+PROCESSOR_QUEUED_KEY = "wijkkapitaal:webhooks:processor-queued"
+PROCESSOR_QUEUED_SECONDS = 10
+BATCH_SIZE = 50
 
-    process_webhook_event.delay(event_pk)
+
+@cache
+def _broker_redis(url):
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def _queue_flag():
+    """The Redis that holds the 'processor queued' flag: the broker, when it is Redis."""
+    from config.celery import app
+
+    if app.conf.task_always_eager or not settings.REDIS_URL:
+        return None
+    return _broker_redis(settings.REDIS_URL)
+
+
+def wake_processor():
+    """Make sure a processing job will see the events committed so far.
+
+    The job clears the flag before it looks for pending events (:func:`take_wake_up`),
+    so an event committed after that sets the flag again and queues a new job, and an
+    event committed before it is found by the job that is running. Should the publish
+    fail (broker down), the flag expires and the sweep picks the event up.
+    """
+    from campaigns.jobs import process_webhook_events
+
+    flag = _queue_flag()
+    if flag is None or flag.set(PROCESSOR_QUEUED_KEY, "1", nx=True, ex=PROCESSOR_QUEUED_SECONDS):
+        process_webhook_events.delay()
+
+
+def take_wake_up():
+    flag = _queue_flag()
+    if flag is not None:
+        flag.delete(PROCESSOR_QUEUED_KEY)
+
+
+def process_pending_events(batch_size=BATCH_SIZE):
+    """Apply every pending event, oldest first, a batch per transaction. Returns the count.
+
+    Events that failed before are left to their own retry job (with backoff) and to the
+    sweep. Within a batch each event has its own savepoint: one that fails is rolled back
+    and recorded, the others are kept.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                WebhookEvent.objects.select_for_update(skip_locked=True)
+                .filter(processed_at__isnull=True, attempts=0)
+                .order_by("pk")[:batch_size]
+            )
+            for event in batch:
+                try:
+                    with transaction.atomic():
+                        _apply(event)
+                except Exception as error:
+                    logger.exception("Processing webhook event %s failed", event.pk)
+                    record_failure(event.pk, error)
+                    transaction.on_commit(lambda pk=event.pk: _retry_later(pk), robust=True)
+                else:
+                    done += 1
+        if len(batch) < batch_size:
+            return done
+
+
+def _retry_later(event_pk):
+    from campaigns.jobs import backoff, process_webhook_event
+
+    process_webhook_event.apply_async((event_pk,), countdown=backoff(0))
 
 
 @transaction.atomic
 def process_event(event_pk):
     """Apply one stored event, at most once. Returns its outcome."""
     event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-    if event.processed_at is not None:
-        return event.outcome
+    if event.processed_at is None:
+        _apply(event)
+    return event.outcome
+
+
+def _apply(event):
+    """Apply a locked, unprocessed event and mark it processed, in the caller's transaction."""
     handler = HANDLERS.get(event.type)
     obj = event.payload.get("data", {}).get("object", {})
     if handler is None:
@@ -89,7 +171,6 @@ def process_event(event_pk):
     event.attempts += 1
     event.last_error = ""
     event.save(update_fields=["outcome", "flag_reason", "processed_at", "attempts", "last_error"])
-    return outcome
 
 
 def record_failure(event_pk, error):

@@ -1,10 +1,16 @@
 """Fixtures for the money side: the fake Stripe API, signed webhook posts, open pledges."""
 
+import shutil
+
 import pytest
+import redis
+from pytest_redis import factories
 
 from tests.stripe_fake import FakeStripe, load_fixtures, new_id, signed_payload
 
 WEBHOOK_URL = "/stripe/webhook/"
+
+broker_redis_proc = factories.redis_proc(executable=shutil.which("redis-server"), port=None)
 
 
 def pytest_configure(config):
@@ -89,3 +95,17 @@ def open_pledge():
         return pledge, attempt
 
     return make
+
+
+@pytest.fixture
+def redis_broker(request, monkeypatch):
+    """A real redis-server for the broker; skips when the machine has none."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server binary on this machine (apt-get install redis-server)")
+    proc = request.getfixturevalue("broker_redis_proc")
+    monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # the worker's Django fixup runs checks
+    server = redis.Redis(host=proc.host, port=proc.port)
+    server.flushall()  # no queued job of an earlier test may run against this one's data
+    yield f"redis://{proc.host}:{proc.port}/0"
+    server.flushall()
+    server.close()

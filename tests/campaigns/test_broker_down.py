@@ -12,56 +12,22 @@ in-memory test database answers "database table is locked" to concurrent connect
 """
 
 import datetime
-import shutil
 import time
-from contextlib import contextmanager
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.test import Client
-from kombu import pools as kombu_pools
-from pytest_redis import factories
 
 from campaigns import jobs
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
 from campaigns.services import ledger_totals
 from config.celery import app as celery_app
+from tests.celery_broker import broker_down, celery_worker
 from tests.factories import make_initiative, site_tree
-from tests.servers import free_port
 from tests.stripe_fake import session_event_for, signed_payload
 
 WEBHOOK_URL = "/stripe/webhook/"
 FAIL_FAST_SECONDS = 5
-
-broker_redis_proc = factories.redis_proc(executable=shutil.which("redis-server"), port=None)
-
-
-def _reset_broker_pools(app):
-    """Close and forget pooled broker connections, so the next publish uses broker_url."""
-    kombu_pools.reset()
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
-@contextmanager
-def celery_conf(**changes):
-    saved = {key: celery_app.conf[key] for key in changes}
-    _reset_broker_pools(celery_app)
-    celery_app.conf.update(changes)
-    try:
-        yield celery_app
-    finally:
-        _reset_broker_pools(celery_app)
-        celery_app.conf.update(saved)
-
-
-def broker_down():
-    """A broker URL where nothing listens, and Celery no longer running jobs in-process."""
-    return celery_conf(task_always_eager=False, broker_url=f"redis://127.0.0.1:{free_port()}/0")
 
 
 def post_event(client, event):
@@ -171,32 +137,6 @@ def test_events_are_kept_while_the_broker_is_down_and_swept_later_eager(
 
     assert_processed_once(campaign, attempts, amounts, 3)
     assert jobs.sweep_webhook_events(older_than_seconds=0) == 0
-
-
-@pytest.fixture
-def redis_broker(request, monkeypatch):
-    """A real redis-server for the broker; skips when the machine has none."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("no redis-server binary on this machine (apt-get install redis-server)")
-    proc = request.getfixturevalue("broker_redis_proc")
-    monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # the worker's Django fixup runs checks
-    server = redis.Redis(host=proc.host, port=proc.port)
-    server.flushall()  # no queued job of an earlier test may run against this one's data
-    yield f"redis://{proc.host}:{proc.port}/0"
-    server.flushall()
-    server.close()
-
-
-@contextmanager
-def celery_worker(broker_url):
-    """Real Celery against ``broker_url``, with one worker thread consuming from it."""
-    with (
-        celery_conf(
-            task_always_eager=False, broker_url=broker_url, worker_hijack_root_logger=False
-        ) as app,
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20),
-    ):
-        yield app
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,0 +1,47 @@
+"""Real Celery in tests: point the app at another broker, or run a worker thread on it."""
+
+from contextlib import contextmanager
+
+from celery.contrib.testing.worker import start_worker
+from kombu import pools as kombu_pools
+
+from config.celery import app as celery_app
+from tests.servers import free_port
+
+
+def _reset_broker_pools(app):
+    """Close and forget pooled broker connections, so the next publish uses broker_url."""
+    kombu_pools.reset()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@contextmanager
+def celery_conf(**changes):
+    saved = {key: celery_app.conf[key] for key in changes}
+    _reset_broker_pools(celery_app)
+    celery_app.conf.update(changes)
+    try:
+        yield celery_app
+    finally:
+        _reset_broker_pools(celery_app)
+        celery_app.conf.update(saved)
+
+
+def broker_down():
+    """A broker URL where nothing listens, and Celery no longer running jobs in-process."""
+    return celery_conf(task_always_eager=False, broker_url=f"redis://127.0.0.1:{free_port()}/0")
+
+
+@contextmanager
+def celery_worker(broker_url):
+    """Real Celery against ``broker_url``, with one worker thread consuming from it."""
+    with (
+        celery_conf(
+            task_always_eager=False, broker_url=broker_url, worker_hijack_root_logger=False
+        ) as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20),
+    ):
+        yield app
