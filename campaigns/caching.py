@@ -83,8 +83,29 @@ def forget_initiative_page(page_id):
     cache.delete_many([_key(translate_url(url, code)) for code, _name in settings.LANGUAGES])
 
 
+class _ForgetPageOnCommit:
+    def __init__(self, page_id):
+        self.page_id = page_id
+        self.pending = True
+
+    def pending_for(self, page_id):
+        return self.pending and self.page_id == page_id
+
+    def __call__(self):
+        self.pending = False
+        forget_initiative_page(self.page_id)
+
+
 def forget_initiative_page_on_commit(page_id):
-    """Drop the cached copies once the change that affects the page has committed."""
+    """Drop the cached copies once the change that affects the page has committed.
+
+    Once per page per transaction: a batch of webhook events for one campaign drops its
+    page once. Django removes the callbacks of a rolled-back savepoint from
+    ``run_on_commit``, so a pending callback still listed there will run.
+    """
     from django.db import transaction
 
-    transaction.on_commit(lambda: forget_initiative_page(page_id), robust=True)
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        if isinstance(callback, _ForgetPageOnCommit) and callback.pending_for(page_id):
+            return
+    transaction.on_commit(_ForgetPageOnCommit(page_id), robust=True)

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.notify import notify
 from campaigns import audit
 from campaigns.caching import forget_initiative_page_on_commit
-from campaigns.models import Campaign
+from campaigns.models import Campaign, DigestItem
 from campaigns.services.errors import ServiceError
 from campaigns.services.locks import lock_campaign
 from campaigns.services.totals import add_support, remove_support
+from campaigns.services.updates import add_digest_item
 from tasks.models import Offer, SignUp, Task
 
 
@@ -157,6 +158,12 @@ def sign_up(*, task, user, note=""):
     audit.record(signup, "signed_up", actor=user, to_state=signup.status)
     add_support(campaign, f"user:{user.pk}", ("signup", signup.pk))
     _refresh_fullness(task, user)
+    add_digest_item(
+        campaign_id=campaign.pk,
+        kind=DigestItem.Kind.SIGNUP,
+        object_id=signup.pk,
+        summary=f"{user.public_name}: {task.title}",
+    )
     notify("signup.created", signup_id=signup.pk)
     return signup
 
@@ -245,7 +252,12 @@ def make_offer(
         availability=availability,
         estimated_value_cents=estimated_value_cents,
     )
-    notify("offer.created", offer_id=offer.pk)
+    add_digest_item(
+        campaign_id=campaign.pk,
+        kind=DigestItem.Kind.OFFER,
+        object_id=offer.pk,
+        summary=f"{offer.giver_name}: {offer.description}",
+    )
     return offer
 
 

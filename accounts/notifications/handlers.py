@@ -9,28 +9,9 @@ def _send(key, object_id, **kwargs):
     send_message.delay(key, object_id, **kwargs)
 
 
-def _digest(campaign_id, kind, object_id, summary):
-    from campaigns.models import DigestItem
-
-    DigestItem.objects.get_or_create(
-        kind=kind, object_id=object_id, defaults={"campaign_id": campaign_id, "summary": summary}
-    )
-
-
 @on("pledge.paid")
 def pledge_paid(pledge_id):
-    from campaigns.models import Pledge
-    from cms.money import format_money
-
-    pledge = Pledge.objects.select_related("campaign").get(pk=pledge_id)
     _send("donation_receipt", pledge_id)
-    name = pledge.display_name or "anonymous"
-    _digest(
-        pledge.campaign_id,
-        "donation",
-        pledge_id,
-        f"{format_money(pledge.amount_cents, pledge.currency)} ({name})",
-    )
 
 
 @on("pledge.failed")
@@ -45,27 +26,7 @@ def pledge_refunded(pledge_id):
 
 @on("signup.created")
 def signup_created(signup_id):
-    from campaigns.models import Campaign
-    from tasks.models import SignUp
-
-    signup = SignUp.objects.select_related("task", "user").get(pk=signup_id)
     _send("signup_confirmation", signup_id)
-    campaign_id = Campaign.objects.values_list("pk", flat=True).get(
-        page_id=signup.task.initiative_id
-    )
-    _digest(campaign_id, "signup", signup_id, f"{signup.user.public_name}: {signup.task.title}")
-
-
-@on("offer.created")
-def offer_created(offer_id):
-    from campaigns.models import Campaign
-    from tasks.models import Offer
-
-    offer = Offer.objects.select_related("task").get(pk=offer_id)
-    campaign_id = Campaign.objects.values_list("pk", flat=True).get(
-        page_id=offer.task.initiative_id
-    )
-    _digest(campaign_id, "offer", offer_id, f"{offer.giver_name}: {offer.description}")
 
 
 @on("offer.decided")

@@ -63,12 +63,25 @@ def accept_event(payload, signature_header):
         livemode=bool(event.get("livemode")),
     )
     try:
-        with transaction.atomic():
-            record.save(force_insert=True)
-            transaction.on_commit(wake_processor, robust=True)
+        _insert(record)
     except IntegrityError:
         return WebhookEvent.objects.get(stripe_id=event["id"]), False
+    transaction.on_commit(wake_processor, robust=True)
     return record, True
+
+
+def _insert(record):
+    """Store a new event; a duplicate raises IntegrityError and changes nothing.
+
+    In a request (autocommit) the single INSERT commits by itself: one round trip to
+    the database instead of BEGIN, INSERT and COMMIT. Inside a caller's transaction a
+    savepoint keeps a duplicate from breaking that transaction.
+    """
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            record.save(force_insert=True)
+    else:
+        record.save(force_insert=True)
 
 
 # While this Redis key exists, a processing job is already queued: a burst of events
@@ -128,16 +141,20 @@ def process_pending_events(batch_size=BATCH_SIZE):
                 .filter(processed_at__isnull=True, attempts=0)
                 .order_by("pk")[:batch_size]
             )
+            applied = []
             for event in batch:
                 try:
                     with transaction.atomic():
-                        _apply(event)
+                        _apply(event, save=False)
                 except Exception as error:
                     logger.exception("Processing webhook event %s failed", event.pk)
                     record_failure(event.pk, error)
                     transaction.on_commit(lambda pk=event.pk: _retry_later(pk), robust=True)
                 else:
-                    done += 1
+                    applied.append(event)
+            # Marked in the transaction that applied them, one statement for the batch.
+            WebhookEvent.objects.bulk_update(applied, MARK_FIELDS)
+            done += len(applied)
         if len(batch) < batch_size:
             return done
 
@@ -157,8 +174,14 @@ def process_event(event_pk):
     return event.outcome
 
 
-def _apply(event):
-    """Apply a locked, unprocessed event and mark it processed, in the caller's transaction."""
+MARK_FIELDS = ["outcome", "flag_reason", "processed_at", "attempts", "last_error"]
+
+
+def _apply(event, *, save=True):
+    """Apply a locked, unprocessed event and mark it processed, in the caller's transaction.
+
+    With ``save=False`` the caller stores the marks (see :func:`process_pending_events`).
+    """
     handler = HANDLERS.get(event.type)
     obj = event.payload.get("data", {}).get("object", {})
     if handler is None:
@@ -170,7 +193,8 @@ def _apply(event):
     event.processed_at = timezone.now()
     event.attempts += 1
     event.last_error = ""
-    event.save(update_fields=["outcome", "flag_reason", "processed_at", "attempts", "last_error"])
+    if save:
+        event.save(update_fields=MARK_FIELDS)
 
 
 def record_failure(event_pk, error):
@@ -230,6 +254,7 @@ def _session_paid(session, event_id):
         session_id=session.get("id", ""),
         payment_intent_id=_id(session.get("payment_intent")),
         event_id=event_id,
+        campaign_id=pledge.campaign_id,
     )
     if result == pledge_services.SECOND_PAYMENT:
         return _flag(

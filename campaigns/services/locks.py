@@ -10,9 +10,14 @@ def lock_campaign(campaign_id):
     )
 
 
-def lock_pledge(pledge_id):
-    """Lock a pledge and its campaign, campaign first."""
-    campaign_id = Pledge.objects.values_list("campaign_id", flat=True).get(pk=pledge_id)
+def lock_pledge(pledge_id, campaign_id=None):
+    """Lock a pledge and its campaign, campaign first.
+
+    A caller that has read the pledge already may pass its ``campaign_id``, which never
+    changes, to save a query.
+    """
+    if campaign_id is None:
+        campaign_id = Pledge.objects.values_list("campaign_id", flat=True).get(pk=pledge_id)
     campaign = lock_campaign(campaign_id)
     pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
     pledge.campaign = campaign

@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import notify
 from campaigns import audit
-from campaigns.models import Campaign, PaymentAttempt, Pledge, Refund
+from campaigns.models import Campaign, DigestItem, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
 from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
 from campaigns.services.locks import lock_campaign, lock_pledge
 from campaigns.services.totals import count_pledge, uncount_pledge
+from campaigns.services.updates import add_digest_item
+from cms.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +156,14 @@ def _update_attempt(pledge, session_id, payment_intent_id, status):
 
 
 @transaction.atomic
-def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
+def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", campaign_id=None):
     """A verified event says the money arrived.
 
     Returns ``PAID`` when the pledge became paid, ``ALREADY_PAID`` for a repeat of the
     payment that was counted, and ``SECOND_PAYMENT`` when another session of the same
     pledge was paid too (money taken twice): that one is flagged for staff, never counted.
     """
-    pledge = lock_pledge(pledge_id)
+    pledge = lock_pledge(pledge_id, campaign_id)
     _update_attempt(pledge, session_id, payment_intent_id, PaymentAttempt.Status.PAID)
     if pledge.status in Pledge.COUNTED_STATUSES or pledge.status == Pledge.Status.REFUNDED:
         if session_id and pledge.paid_session_id and session_id != pledge.paid_session_id:
@@ -171,6 +173,13 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id=""):
     pledge.paid_payment_intent_id = payment_intent_id
     _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
     count_pledge(pledge.campaign, pledge)
+    add_digest_item(
+        campaign_id=pledge.campaign_id,
+        kind=DigestItem.Kind.DONATION,
+        object_id=pledge.pk,
+        summary=f"{format_money(pledge.amount_cents, pledge.currency)} "
+        f"({pledge.display_name or 'anonymous'})",
+    )
     notify("pledge.paid", pledge_id=pledge.pk)
     if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
         # A late payment to a campaign that did not make it goes straight back.

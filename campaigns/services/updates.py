@@ -5,7 +5,22 @@ from django.db import IntegrityError, transaction
 from accounts.notify import notify
 from campaigns import audit
 from campaigns.caching import forget_initiative_page_on_commit
-from campaigns.models import Follow, InitiativeUpdate
+from campaigns.models import DigestItem, Follow, InitiativeUpdate
+
+
+def add_digest_item(*, campaign_id, kind, object_id, summary):
+    """Note something new for the initiators' hourly digest, in the caller's transaction.
+
+    At most one item per object (``kind``, ``object_id``), also when the caller runs twice.
+    """
+    DigestItem.objects.bulk_create(
+        [
+            DigestItem(
+                campaign_id=campaign_id, kind=kind, object_id=object_id, summary=summary[:300]
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
