@@ -215,10 +215,15 @@ def _flag(reason, pledge=None):
 
 
 def _pledge_from_session(session):
+    """The pledge a session is for, with only the fields the handlers read before locking."""
     pledge_id = (session.get("metadata") or {}).get("pledge_id", "")
     if not str(pledge_id).isdigit():
         return None
-    return Pledge.objects.filter(pk=int(pledge_id)).first()
+    return (
+        Pledge.objects.only("campaign_id", "amount_cents", "currency")
+        .filter(pk=int(pledge_id))
+        .first()
+    )
 
 
 def _pledge_from_payment_intent(payment_intent_id, metadata=None):

@@ -155,13 +155,16 @@ def _update_attempt(pledge, session_id, payment_intent_id, status):
     attempts.update(**changes)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", campaign_id=None):
     """A verified event says the money arrived.
 
     Returns ``PAID`` when the pledge became paid, ``ALREADY_PAID`` for a repeat of the
     payment that was counted, and ``SECOND_PAYMENT`` when another session of the same
     pledge was paid too (money taken twice): that one is flagged for staff, never counted.
+
+    Without a savepoint of its own: it runs as a transaction, or inside the savepoint the
+    webhook processor gives each event, which a failure here rolls back as a whole.
     """
     pledge = lock_pledge(pledge_id, campaign_id)
     _update_attempt(pledge, session_id, payment_intent_id, PaymentAttempt.Status.PAID)
