@@ -6,6 +6,7 @@ from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from campaigns.views.webhook import stripe_webhook
 from cms import views as cms_views
@@ -30,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
     path("e-mail/", include("accounts.notification_urls")),
+    # Wagtail's page view behind the cached site lookup; Wagtail's own patterns after it.
+    re_path(serve_pattern, cms_views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,65 @@
+"""Find the Wagtail site of a request from a cached list, not with a query per request.
+
+Wagtail picks the site with one query per request (``Site.find_for_request``), whose
+``CASE`` ordering and joined root page take longer to build than the rest of the routing.
+There are only a handful of sites, so :func:`find_site` keeps them all, each with its
+root page already specific, in the default cache (Redis in production, shared by every
+process) and applies Wagtail's precedence to that list: hostname and port, then
+hostname on the default site, then the default site unless exactly one other site has
+the hostname. The list is dropped whenever a site is saved or deleted and whenever a
+site's root page is published, unpublished, moved or deleted (see ``cms.signals``).
+
+The cached root page only routes (its ``url_path``); the page that is served is always
+read fresh from the database.
+"""
+
+from django.core.cache import cache
+from django.http.request import split_domain_port
+from wagtail.models import Site
+
+SITES_KEY = "cms:sites"
+
+BY_HOSTNAME_AND_PORT, BY_HOSTNAME_ON_DEFAULT, BY_DEFAULT, BY_HOSTNAME = range(4)
+
+
+def cached_sites():
+    sites = cache.get(SITES_KEY)
+    if sites is None:
+        sites = list(Site.objects.select_related("root_page"))
+        for site in sites:
+            site.root_page = site.root_page.specific
+        cache.set(SITES_KEY, sites, None)
+    return sites
+
+
+def forget_sites():
+    cache.delete(SITES_KEY)
+
+
+def _match(site, hostname, port):
+    if site.hostname == hostname:
+        if site.port == port:
+            return BY_HOSTNAME_AND_PORT
+        return BY_HOSTNAME_ON_DEFAULT if site.is_default_site else BY_HOSTNAME
+    return BY_DEFAULT if site.is_default_site else None
+
+
+def find_site(request):
+    """The site Wagtail's ``Site.find_for_request`` would return, or None."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    port = int(port) if str(port).isdigit() else None
+    ranked = []
+    for index, site in enumerate(cached_sites()):
+        rank = _match(site, hostname, port)
+        if rank is not None:
+            ranked.append((rank, index, site))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda entry: entry[:2])
+    best_rank, _index, best = ranked[0]
+    if len(ranked) == 1 or best_rank in (BY_HOSTNAME_AND_PORT, BY_HOSTNAME_ON_DEFAULT):
+        return best
+    # The default site, and sites with this hostname on other ports: exactly one such
+    # site wins over the default, several leave the default.
+    return ranked[1][2] if len(ranked) == 2 else best
