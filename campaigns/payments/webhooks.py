@@ -17,7 +17,7 @@ from functools import cache
 import redis
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -62,26 +62,40 @@ def accept_event(payload, signature_header):
         payload=event,
         livemode=bool(event.get("livemode")),
     )
-    try:
-        _insert(record)
-    except IntegrityError:
+    if not _insert_new(record):
         return WebhookEvent.objects.get(stripe_id=event["id"]), False
     transaction.on_commit(wake_processor, robust=True)
     return record, True
 
 
-def _insert(record):
-    """Store a new event; a duplicate raises IntegrityError and changes nothing.
+def _insert_new(record):
+    """Store a new event in one statement; False (and nothing changed) for a duplicate.
 
-    In a request (autocommit) the single INSERT commits by itself: one round trip to
-    the database instead of BEGIN, INSERT and COMMIT. Inside a caller's transaction a
-    savepoint keeps a duplicate from breaking that transaction.
+    ``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING id`` (PostgreSQL and SQLite):
+    in a request it commits by itself, one round trip to the database instead of BEGIN,
+    INSERT and COMMIT, and a duplicate needs no exception and no savepoint.
     """
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            record.save(force_insert=True)
-    else:
-        record.save(force_insert=True)
+    meta = WebhookEvent._meta
+    connection = connections[router.db_for_write(WebhookEvent)]
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(record, add=True), connection) for field in fields
+    ]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('stripe_id').column)}) DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    record.pk = row[0]
+    record._state.adding = False
+    return True
 
 
 # While this Redis key exists, a processing job is already queued: a burst of events
