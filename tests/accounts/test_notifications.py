@@ -6,6 +6,7 @@ import smtplib
 import icalendar
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -198,6 +199,38 @@ def test_fifty_donations_in_an_hour_give_one_digest(run_on_commit, campaign):
     pay(run_on_commit, campaign, 5_00, email="late@example.nl")
     send_digests()
     assert len(digests()) == 1  # the next one waits until an hour has passed
+
+
+def test_the_digest_lists_sign_ups_and_offers_once_and_nothing_that_was_rolled_back(
+    run_on_commit, campaign
+):
+    helper = UserFactory(first_name="Samira", last_name="")
+    organisation = OrganisationFactory(name="Bakkerij De Korenschoof")
+    hands = TaskFactory(initiative=campaign.page, title="Stoelen sjouwen")
+    space = TaskFactory(initiative=campaign.page, kind=Task.Kind.SPACE, title="Een zaal")
+    baker = UserFactory()
+    Membership.objects.create(organisation=organisation, user=baker)
+    signup = run_on_commit(task_services.sign_up, task=hands, user=helper)
+    run_on_commit(task_services.withdraw, signup=signup, user=helper)
+    run_on_commit(task_services.sign_up, task=hands, user=helper)  # the same sign-up again
+    run_on_commit(
+        task_services.make_offer,
+        task=space,
+        user=baker,
+        organisation=organisation,
+        kind="space",
+        description="Achterzaal op zaterdag",
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        pay(run_on_commit, campaign, 5_00, email="rolled-back@example.nl")
+        raise RuntimeError("the surrounding change fails")
+
+    send_digests()
+
+    (digest,) = [m for m in inbox(campaign.initiators.get().email) if "Stoelen" in m.body]
+    assert digest.body.count(f"{helper.public_name}: Stoelen sjouwen") == 1
+    assert "Bakkerij De Korenschoof: Achterzaal op zaterdag" in digest.body
+    assert "rolled-back" not in digest.body and "€ 5" not in digest.body
 
 
 def test_milestones_are_announced_once_each(run_on_commit, campaign):
