@@ -35,9 +35,8 @@ def process_webhook_event(self, event_pk):
 @shared_task(bind=True, max_retries=8, acks_late=True)
 def process_webhook_events(self):
     """Work through the stored events that are still pending (see ``webhooks.wake_processor``)."""
-    webhooks.take_wake_up()
     try:
-        return webhooks.process_pending_events()
+        return webhooks.process_queue()
     except Exception as error:  # e.g. the database went away between batches
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 

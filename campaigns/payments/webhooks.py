@@ -12,6 +12,7 @@ staff's "process again".
 
 import json
 import logging
+import time
 from functools import cache
 
 import redis
@@ -98,11 +99,15 @@ def _insert_new(record):
     return True
 
 
-# While this Redis key exists, a processing job is already queued: a burst of events
-# costs one SET per request instead of one Celery message each.
+# While this Redis key exists, a processing job is queued that has not yet started to
+# look for events: a burst of events costs one job instead of one Celery message each.
 PROCESSOR_QUEUED_KEY = "wijkkapitaal:webhooks:processor-queued"
 PROCESSOR_QUEUED_SECONDS = 10
+# After seeing that key, a process skips the Redis round trip for this long.
+WAKE_WINDOW_SECONDS = 0.05
 BATCH_SIZE = 50
+
+_processor_pending_until = 0.0  # this process's monotonic clock
 
 
 @cache
@@ -122,22 +127,44 @@ def _queue_flag():
 def wake_processor():
     """Make sure a processing job will see the events committed so far.
 
-    The job clears the flag before it looks for pending events (:func:`take_wake_up`),
-    so an event committed after that sets the flag again and queues a new job, and an
-    event committed before it is found by the job that is running. Should the publish
-    fail (broker down), the flag expires and the sweep picks the event up.
+    With Redis, ``SET NX`` on the flag either queues a job or finds one queued. Such a
+    job clears the flag before it looks for pending events, so it finds every event
+    committed before that. For the next ``WAKE_WINDOW_SECONDS`` this process skips the
+    round trip: the job it saw clears the flag only after this process saw it, and looks
+    once more ``2 × WAKE_WINDOW_SECONDS`` after clearing it (:func:`process_queue`), so
+    an event committed inside the window is found too. Only durations on each process's
+    own clock are compared. Should the publish fail (broker down), the flag expires and
+    the sweep picks the events up.
     """
+    global _processor_pending_until
     from campaigns.jobs import process_webhook_events
 
     flag = _queue_flag()
-    if flag is None or flag.set(PROCESSOR_QUEUED_KEY, "1", nx=True, ex=PROCESSOR_QUEUED_SECONDS):
+    if flag is None:
+        process_webhook_events.delay()  # eager: processed right here
+        return
+    now = time.monotonic()
+    if now < _processor_pending_until:
+        return
+    if flag.set(PROCESSOR_QUEUED_KEY, "1", nx=True, ex=PROCESSOR_QUEUED_SECONDS):
         process_webhook_events.delay()
+    _processor_pending_until = now + WAKE_WINDOW_SECONDS
 
 
-def take_wake_up():
+def process_queue():
+    """The processing job: take the wake-up, apply every pending event, look once more.
+
+    The last look comes ``2 × WAKE_WINDOW_SECONDS`` after the wake-up was taken, for the
+    events whose requests skipped waking us (see :func:`wake_processor`).
+    """
     flag = _queue_flag()
-    if flag is not None:
-        flag.delete(PROCESSOR_QUEUED_KEY)
+    if flag is None:
+        return process_pending_events()
+    flag.delete(PROCESSOR_QUEUED_KEY)
+    taken = time.monotonic()
+    done = process_pending_events()
+    time.sleep(max(0.0, taken + 2 * WAKE_WINDOW_SECONDS - time.monotonic()))
+    return done + process_pending_events()
 
 
 def process_pending_events(batch_size=BATCH_SIZE):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "campaigns.payments.middleware.StripeWebhookMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "campaigns.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

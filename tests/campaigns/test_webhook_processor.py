@@ -7,6 +7,7 @@ and gives each event its own savepoint, so one that fails is rolled back and ret
 later while the rest of its batch is kept.
 """
 
+import json
 import time
 
 import pytest
@@ -35,6 +36,11 @@ def paid_entries(pledge):
     return AuditEntry.objects.filter(
         object_type="campaigns.pledge", object_id=str(pledge.pk), action="paid"
     ).count()
+
+
+def queued_jobs(broker):
+    """The names of the Celery jobs waiting in the broker's default queue."""
+    return [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)]
 
 
 def wait_until(condition, timeout=30):
@@ -139,3 +145,39 @@ def test_a_burst_of_events_queues_one_job_and_a_worker_applies_each_once(
     campaign.refresh_from_db()
     assert (campaign.raised_cents, campaign.supporter_count) == (expected, 21)
     assert ledger_totals(campaign) == (expected, 21)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_event_whose_wake_up_was_skipped_is_found_by_the_jobs_last_look(
+    requires_postgres, settings, stripe_examples, open_pledge, redis_broker, monkeypatch
+):
+    """Within ``WAKE_WINDOW_SECONDS`` of seeing a queued job a process does not call
+    Redis again; that job's last look, after twice the window, finds what came in."""
+    settings.REDIS_URL = redis_broker
+    broker = redis.Redis.from_url(redis_broker)
+    monkeypatch.setattr(webhooks, "_processor_pending_until", 0.0)
+    monkeypatch.setattr(webhooks, "WAKE_WINDOW_SECONDS", 60.0)  # a window the test controls
+    campaign = make_initiative(site_tree()[2], goal_cents=1_000_00)
+    (_first, first_attempt), (late, late_attempt) = [open_pledge(campaign) for _ in range(2)]
+    client = Client()
+    waits = []
+
+    def an_event_arrives_while_the_job_waits(seconds):
+        waits.append(seconds)
+        response = post(client, session_event_for(late_attempt), settings.STRIPE_WEBHOOK_SECRET)
+        assert response.json() == {"received": True, "duplicate": False}
+        # Its wake-up was skipped: no flag, no second job, nothing processed yet.
+        assert not broker.exists(webhooks.PROCESSOR_QUEUED_KEY)
+        assert "campaigns.jobs.process_webhook_events" not in queued_jobs(broker)
+        assert Pledge.objects.get(pk=late.pk).status == Pledge.Status.PENDING
+
+    with celery_conf(task_always_eager=False, broker_url=redis_broker):
+        post(client, session_event_for(first_attempt), settings.STRIPE_WEBHOOK_SECRET)
+        assert queued_jobs(broker) == ["campaigns.jobs.process_webhook_events"]
+        broker.delete("celery")  # the job runs right here instead, as a worker would
+        monkeypatch.setattr(webhooks.time, "sleep", an_event_arrives_while_the_job_waits)
+        assert webhooks.process_queue() == 2
+
+    assert len(waits) == 1 and 119 < waits[0] <= 120
+    assert set(Pledge.objects.values_list("status", flat=True)) == {Pledge.Status.PAID}
+    assert set(WebhookEvent.objects.values_list("outcome", "attempts")) == {("applied", 1)}

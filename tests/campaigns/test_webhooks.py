@@ -23,6 +23,7 @@ from tests.stripe_fake import (
     refunded_charge,
     session_event_for,
     sign,
+    signed_payload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,30 @@ def test_wrong_content_type_is_refused(client, campaign, open_pledge):
 
 def test_only_post_is_allowed(client):
     assert client.get(WEBHOOK_URL).status_code == 405
+
+
+def test_the_webhook_skips_the_browser_middleware_but_not_the_host_check(
+    client, settings, campaign, open_pledge, post_event
+):
+    """No session, language or CSRF work for Stripe; a foreign Host is still refused."""
+    _pledge, attempt = open_pledge(campaign)
+    response = post_event(session_event_for(attempt))
+    assert response.status_code == 200
+    assert "Vary" not in response  # SessionMiddleware and LocaleMiddleware add "Vary"
+    assert "Content-Language" not in response
+    assert not response.cookies
+
+    settings.ALLOWED_HOSTS = ["wijkkapitaal.nl"]
+    payload, header = signed_payload(session_event_for(attempt), settings.STRIPE_WEBHOOK_SECRET)
+    refused = client.post(
+        WEBHOOK_URL,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+        HTTP_HOST="evil.example",
+    )
+    assert refused.status_code == 400
+    assert WebhookEvent.objects.count() == 1
 
 
 def test_signature_from_another_payload_is_refused(client, campaign, open_pledge):
