@@ -20,7 +20,7 @@ from bench.environment import BenchEnvironment
 # Suites run in this order; each is ``run(bench_env, options) -> list[Measurement]``.
 SUITES = {
     "pages": pages.run,
-    "webhook_accept": webhooks.run_accept,
+    "webhook_accept_sqlite": webhooks.run_accept,
     "notifications": notifications.run,
     "webhook_process": webhooks.run_process,
 }
@@ -85,8 +85,8 @@ def main(argv=None):
     print(
         f"\nThroughput: {options.concurrency} concurrent closed-loop clients, "
         f"{options.duration:g} s per measurement after {options.warmup:g} s warm-up, "
-        f"{options.workers} Gunicorn sync workers; SQLite (webhook_process and "
-        "webhook_accept_postgres: PostgreSQL), DEBUG off.\n"
+        f"{options.workers} Gunicorn sync workers; SQLite (webhook_accept and "
+        "webhook_process: PostgreSQL), DEBUG off.\n"
     )
     report.print_table(measurements)
     path = report.write_results(measurements, merge=options.suite is not None)

@@ -1,8 +1,9 @@
 """Stripe webhook benchmarks: accepting events over HTTP, and processing them in a worker.
 
-``webhook_accept`` (suite ``webhook_accept``): signed, distinct ``checkout.session.completed``
-events for pending pledges are POSTed to ``/stripe/webhook/`` on the same kind of Gunicorn
-server as the pages suite, against the bench SQLite database. With a local Redis as the
+``webhook_accept_sqlite`` (suite ``webhook_accept_sqlite``): signed, distinct
+``checkout.session.completed`` events for pending pledges are POSTed to ``/stripe/webhook/``
+on the same kind of Gunicorn server as the pages suite, against the bench SQLite database
+(the embedded default; no target). With a local Redis as the
 Celery broker (the production path) the request only verifies, stores and enqueues; without
 ``redis-server`` it falls back to eager Celery, which also processes the event (marks the
 pledge paid, updates the totals, sends the receipt) inside the request, and says so. The
@@ -11,8 +12,9 @@ baseline is ``/health/`` on that same server, measured before and after.
 Suite ``webhook_process``, on a throw-away PostgreSQL (set up while the SQLite database is
 prepared) with a local Redis:
 
-* ``webhook_accept_postgres``: the same acceptance measurement on PostgreSQL, the
-  production database. The events are for pending pledges on one campaign and are kept:
+* ``webhook_accept``: the same acceptance measurement on PostgreSQL, the production
+  database, with the target of 0.5 x the trivial view. The events are for pending
+  pledges on one campaign and are kept:
 * ``webhook_process``: one Celery worker process then works through all of them. Every
   paid event updates the same campaign row (a hot row). The value is events per second
   from the first to the last ``processed_at``; the baseline is ``pgbench`` updating one
@@ -171,12 +173,7 @@ def accept_phase(bench_env, options, measurement, *, name, env, mode, queue):
 
 
 def run_accept(bench_env, options):
-    measurement = Measurement(
-        name="webhook_accept",
-        value=None,
-        unit="req/s",
-        target=Target(">=", 0.5),
-    )
+    measurement = Measurement(name="webhook_accept_sqlite", value=None, unit="req/s")
     try:
         with ExitStack() as stack:
             env, queue, mode = {}, None, EAGER_MODE
@@ -188,7 +185,7 @@ def run_accept(bench_env, options):
                 bench_env,
                 options,
                 measurement,
-                name="webhook-accept",
+                name="webhook-accept-sqlite",
                 env=env,
                 mode=mode,
                 queue=queue,
@@ -268,7 +265,7 @@ class DemoPostgres:
 
 
 def run_process(bench_env, options):
-    accept = Measurement(name="webhook_accept_postgres", value=None, unit="req/s")
+    accept = Measurement(name="webhook_accept", value=None, unit="req/s", target=Target(">=", 0.5))
     measurement = Measurement(
         name="webhook_process",
         value=None,
@@ -317,13 +314,13 @@ def _measure_process(bench_env, options, accept, measurement):
         env = {"DATABASE_URL": postgres.url, "REDIS_URL": redis.url}
         client = redis.client()
 
-        # 1. webhook_accept_postgres: the events it stores are the worker's queue below.
+        # 1. webhook_accept: the events it stores are the worker's queue below.
         try:
             feed, prepared = accept_phase(
                 bench_env,
                 options,
                 accept,
-                name="webhook-accept-postgres",
+                name="webhook-accept",
                 env=env,
                 mode=f"PostgreSQL, {BROKER_MODE}",
                 queue=client,
