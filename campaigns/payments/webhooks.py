@@ -76,19 +76,11 @@ def _insert_new(record):
     in a request it commits by itself, one round trip to the database instead of BEGIN,
     INSERT and COMMIT, and a duplicate needs no exception and no savepoint.
     """
-    meta = WebhookEvent._meta
     connection = connections[router.db_for_write(WebhookEvent)]
-    quote = connection.ops.quote_name
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    sql, fields = _insert_statement(connection.alias)
     values = [
         field.get_db_prep_save(field.pre_save(record, add=True), connection) for field in fields
     ]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(meta.get_field('stripe_id').column)}) DO NOTHING "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -97,6 +89,20 @@ def _insert_new(record):
     record.pk = row[0]
     record._state.adding = False
     return True
+
+
+@cache
+def _insert_statement(alias):
+    meta = WebhookEvent._meta
+    quote = connections[alias].ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('stripe_id').column)}) DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
 
 
 # While this Redis key exists, a processing job is queued that has not yet started to
