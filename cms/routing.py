@@ -6,11 +6,13 @@ There are only a handful of sites, so :func:`find_site` keeps them all, each wit
 root page already specific, in the default cache (Redis in production, shared by every
 process) and applies Wagtail's precedence to that list: hostname and port, then
 hostname on the default site, then the default site unless exactly one other site has
-the hostname. The list is dropped whenever a site is saved or deleted and whenever a
-site's root page is published, unpublished, moved or deleted (see ``cms.signals``).
+the hostname. The list is dropped (after commit) whenever a site is saved or deleted,
+a site's root page is published or unpublished, or any page is moved (see
+``cms.signals``), and it expires after ``SITES_SECONDS`` in any case.
 
-The cached root page only routes (its ``url_path``); the page that is served is always
-read fresh from the database.
+The cached root page only routes deeper paths (by its ``url_path``); ``cms.views.serve``
+leaves the root URL itself to Wagtail's own lookup, so no page is ever served from the
+cache.
 """
 
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 
 SITES_KEY = "cms:sites"
+SITES_SECONDS = 300
 
 BY_HOSTNAME_AND_PORT, BY_HOSTNAME_ON_DEFAULT, BY_DEFAULT, BY_HOSTNAME = range(4)
 
@@ -28,7 +31,7 @@ def cached_sites():
         sites = list(Site.objects.select_related("root_page"))
         for site in sites:
             site.root_page = site.root_page.specific
-        cache.set(SITES_KEY, sites, None)
+        cache.set(SITES_KEY, sites, SITES_SECONDS)
     return sites
 
 
@@ -60,6 +63,7 @@ def find_site(request):
     best_rank, _index, best = ranked[0]
     if len(ranked) == 1 or best_rank in (BY_HOSTNAME_AND_PORT, BY_HOSTNAME_ON_DEFAULT):
         return best
-    # The default site, and sites with this hostname on other ports: exactly one such
-    # site wins over the default, several leave the default.
-    return ranked[1][2] if len(ranked) == 2 else best
+    if best_rank == BY_DEFAULT:
+        # Sites with this hostname on other ports: exactly one wins over the default.
+        return ranked[1][2] if len(ranked) == 2 else best
+    return None  # several sites on other ports and no default: Wagtail finds none either

@@ -23,7 +23,10 @@ def serve(request, path):
     """Wagtail's page view, with the site taken from the cached list (``cms.routing``).
 
     ``request._wagtail_site`` is where ``Site.find_for_request`` keeps the site it found
-    for a request; setting it first spares that lookup's query.
+    for a request; setting it first spares that lookup's query. The root URL is left to
+    Wagtail's own lookup, because its page is the site's root page itself, which must be
+    served fresh rather than from the cached list.
     """
-    request._wagtail_site = find_site(request)
+    if path:
+        request._wagtail_site = find_site(request)
     return wagtail_views.serve(request, path)

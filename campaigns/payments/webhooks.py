@@ -22,7 +22,7 @@ from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.models import PaymentAttempt, Pledge, Refund, WebhookEvent
+from campaigns.models import Campaign, PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.services import pledges as pledge_services
 
 logger = logging.getLogger(__name__)
@@ -108,10 +108,10 @@ def _insert_statement(alias):
 # While this Redis key exists, a processing job is queued that has not yet started to
 # look for events: a burst of events costs one job instead of one Celery message each.
 PROCESSOR_QUEUED_KEY = "wijkkapitaal:webhooks:processor-queued"
-PROCESSOR_QUEUED_SECONDS = 10
+PROCESSOR_QUEUED_SECONDS = 2
 # After seeing that key, a process skips the Redis round trip for this long.
 WAKE_WINDOW_SECONDS = 0.05
-BATCH_SIZE = 50
+BATCH_SIZE = 25
 
 _processor_pending_until = 0.0  # this process's monotonic clock
 
@@ -139,8 +139,9 @@ def wake_processor():
     round trip: the job it saw clears the flag only after this process saw it, and looks
     once more ``2 × WAKE_WINDOW_SECONDS`` after clearing it (:func:`process_queue`), so
     an event committed inside the window is found too. Only durations on each process's
-    own clock are compared. Should the publish fail (broker down), the flag expires and
-    the sweep picks the events up.
+    own clock are compared. Should the publish fail, the flag is removed again (or, if
+    this process dies first, expires within ``PROCESSOR_QUEUED_SECONDS``), and the sweep
+    picks up what was missed.
     """
     global _processor_pending_until
     from campaigns.jobs import process_webhook_events
@@ -153,7 +154,11 @@ def wake_processor():
     if now < _processor_pending_until:
         return
     if flag.set(PROCESSOR_QUEUED_KEY, "1", nx=True, ex=PROCESSOR_QUEUED_SECONDS):
-        process_webhook_events.delay()
+        try:
+            process_webhook_events.delay()
+        except Exception:
+            flag.delete(PROCESSOR_QUEUED_KEY)  # no job behind it: let the next event try
+            raise
     _processor_pending_until = now + WAKE_WINDOW_SECONDS
 
 
@@ -178,7 +183,9 @@ def process_pending_events(batch_size=BATCH_SIZE):
 
     Events that failed before are left to their own retry job (with backoff) and to the
     sweep. Within a batch each event has its own savepoint: one that fails is rolled back
-    and recorded, the others are kept.
+    and recorded, the others are kept. The campaigns a batch pays into are locked first,
+    in id order, so that two jobs working on batches for the same campaigns wait for each
+    other instead of deadlocking.
     """
     done = 0
     while True:
@@ -188,6 +195,7 @@ def process_pending_events(batch_size=BATCH_SIZE):
                 .filter(processed_at__isnull=True, attempts=0)
                 .order_by("pk")[:batch_size]
             )
+            _lock_campaigns_of(batch)
             applied = []
             for event in batch:
                 try:
@@ -204,6 +212,22 @@ def process_pending_events(batch_size=BATCH_SIZE):
             done += len(applied)
         if len(batch) < batch_size:
             return done
+
+
+def _lock_campaigns_of(events):
+    pledge_ids = set()
+    for event in events:
+        metadata = (event.payload.get("data", {}).get("object", {}) or {}).get("metadata") or {}
+        if str(metadata.get("pledge_id", "")).isdigit():
+            pledge_ids.add(int(metadata["pledge_id"]))
+    if pledge_ids:
+        campaign_ids = Pledge.objects.filter(pk__in=pledge_ids).values("campaign_id")
+        list(
+            Campaign.objects.select_for_update()
+            .filter(pk__in=campaign_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _retry_later(event_pk):

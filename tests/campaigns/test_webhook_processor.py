@@ -18,7 +18,7 @@ from campaigns.models import AuditEntry, Pledge, WebhookEvent
 from campaigns.payments import webhooks
 from campaigns.services import ledger_totals
 from campaigns.services import totals as totals_services
-from tests.celery_broker import celery_conf, celery_worker
+from tests.celery_broker import broker_down, celery_conf, celery_worker
 from tests.factories import make_initiative, site_tree
 from tests.stripe_fake import session_event_for, signed_payload
 
@@ -155,7 +155,6 @@ def test_an_event_whose_wake_up_was_skipped_is_found_by_the_jobs_last_look(
     Redis again; that job's last look, after twice the window, finds what came in."""
     settings.REDIS_URL = redis_broker
     broker = redis.Redis.from_url(redis_broker)
-    monkeypatch.setattr(webhooks, "_processor_pending_until", 0.0)
     monkeypatch.setattr(webhooks, "WAKE_WINDOW_SECONDS", 60.0)  # a window the test controls
     campaign = make_initiative(site_tree()[2], goal_cents=1_000_00)
     (_first, first_attempt), (late, late_attempt) = [open_pledge(campaign) for _ in range(2)]
@@ -181,3 +180,25 @@ def test_an_event_whose_wake_up_was_skipped_is_found_by_the_jobs_last_look(
     assert len(waits) == 1 and 119 < waits[0] <= 120
     assert set(Pledge.objects.values_list("status", flat=True)) == {Pledge.Status.PAID}
     assert set(WebhookEvent.objects.values_list("outcome", "attempts")) == {("applied", 1)}
+
+
+@pytest.mark.django_db
+def test_a_failed_publish_takes_the_flag_back_so_the_next_event_tries_again(
+    client, settings, stripe_examples, open_pledge, redis_broker, django_capture_on_commit_callbacks
+):
+    """Redis answers but the job cannot be queued: no flag may claim a job is on its way."""
+    settings.REDIS_URL = redis_broker
+    broker = redis.Redis.from_url(redis_broker)
+    campaign = make_initiative(site_tree()[2], goal_cents=1_000_00)
+    _pledge, attempt = open_pledge(campaign)
+    with broker_down(), pytest.raises(Exception):  # noqa: B017, PT011 (kombu's own errors)
+        webhooks.wake_processor()
+    assert not broker.exists(webhooks.PROCESSOR_QUEUED_KEY)
+
+    # In a request the error is logged and the event kept for the sweep.
+    with broker_down(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(client, session_event_for(attempt), settings.STRIPE_WEBHOOK_SECRET)
+    assert [callback.__name__ for callback in callbacks] == ["wake_processor"]
+    assert response.json() == {"received": True, "duplicate": False}
+    assert not broker.exists(webhooks.PROCESSOR_QUEUED_KEY)
+    assert WebhookEvent.objects.get().processed_at is None

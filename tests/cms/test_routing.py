@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from cms.routing import SITES_KEY, find_site
-from tests.factories import CityPageFactory, site_tree
+from tests.factories import CityPageFactory, NeighbourhoodPageFactory, site_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,14 @@ def test_no_site_at_all():
     assert find_site(RequestFactory().get("/", HTTP_HOST="localhost")) is None
 
 
+def test_no_default_site_and_the_hostname_only_on_other_ports(sites):
+    Site.objects.filter(pk=sites["default"].pk).update(is_default_site=False)
+    Site.objects.filter(pk=sites["default"].pk).delete()
+    request = RequestFactory().get("/", HTTP_HOST="wijk.example.nl", SERVER_PORT="9000")
+    assert Site._find_for_request(request) is None
+    assert find_site(request) is None
+
+
 def test_a_changed_site_is_used_at_once(sites):
     request = RequestFactory().get("/", HTTP_HOST="nieuw.example.nl")
     assert find_site(request) == sites["default"]
@@ -83,9 +91,18 @@ def test_publishing_a_sites_root_page_drops_the_cached_list(
 
 
 def test_a_page_request_does_not_look_the_site_up_in_the_database(client, sites):
-    client.get("/", HTTP_HOST="localhost")  # fills the cached list
+    neighbourhood = NeighbourhoodPageFactory(parent=sites["wijk"].root_page)
+    client.get(f"/{neighbourhood.slug}/", HTTP_HOST="wijk.example.nl")  # fills the list
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/", HTTP_HOST="wijk.example.nl")
+        response = client.get(f"/{neighbourhood.slug}/", HTTP_HOST="wijk.example.nl")
     assert response.status_code == 200
-    assert response.context["page"] == sites["wijk"].root_page.specific
+    assert response.context["page"] == neighbourhood
     assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
+
+
+def test_the_root_page_is_always_served_fresh(client, sites):
+    """The cached list holds the root pages; the root URL must not show that copy."""
+    client.get("/", HTTP_HOST="localhost")
+    home = sites["default"].root_page.specific
+    type(home).objects.filter(pk=home.pk).update(title="Stil gewijzigd")  # no signal
+    assert client.get("/", HTTP_HOST="localhost").context["page"].title == "Stil gewijzigd"
