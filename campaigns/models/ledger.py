@@ -4,6 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,7 +65,9 @@ class Pledge(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["campaign", "donor"]),
-            models.Index(fields=["campaign", "guest_email"]),
+            # Supporter counting asks "did this address give before?" with iexact, which
+            # PostgreSQL answers as UPPER(guest_email) = UPPER(%s).
+            models.Index(F("campaign"), Upper("guest_email"), name="pledge_campaign_guest_email"),
         ]
         constraints = [
             models.CheckConstraint(
