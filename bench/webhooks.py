@@ -282,38 +282,32 @@ def run_process(bench_env, options):
     return [accept, measurement]
 
 
-class EventRows:
-    """Which rows the sent events are, found once, so that polling stays cheap.
+def _event_rows(connection, stripe_ids):
+    """A WHERE clause (and its parameters) for the rows of the sent events.
 
     Matching thousands of Stripe ids on every poll takes about 25 ms of the server's CPU,
     which the worker being measured would feel; the primary keys of the stored events
     are looked up once, and polled as a range when they are contiguous (as they are when
     nothing else stores events meanwhile).
     """
-
-    def __init__(self, connection, stripe_ids):
-        ids = sorted(
-            row[0]
-            for row in connection.execute(
-                "SELECT id FROM campaigns_webhookevent WHERE stripe_id = ANY(%s)", (stripe_ids,)
-            )
+    ids = sorted(
+        row[0]
+        for row in connection.execute(
+            "SELECT id FROM campaigns_webhookevent WHERE stripe_id = ANY(%s)", (stripe_ids,)
         )
-        self.count = len(ids)
-        self.contiguous = bool(ids) and ids[-1] - ids[0] + 1 == len(ids)
-        self.where, self.params = (
-            ("id BETWEEN %s AND %s", (ids[0], ids[-1]))
-            if self.contiguous
-            else ("id = ANY(%s)", (ids,))
-        )
+    )
+    if ids and ids[-1] - ids[0] + 1 == len(ids):
+        return "id BETWEEN %s AND %s", (ids[0], ids[-1])
+    return "id = ANY(%s)", (ids,)
 
 
 def _progress(connection, rows):
     """(processed, unprocessed, first processed_at, last processed_at) of these events."""
+    where, params = rows
     return connection.execute(
         "SELECT count(processed_at), count(*) FILTER (WHERE processed_at IS NULL), "
-        "min(processed_at), max(processed_at) "
-        f"FROM campaigns_webhookevent WHERE {rows.where}",
-        rows.params,
+        f"min(processed_at), max(processed_at) FROM campaigns_webhookevent WHERE {where}",
+        params,
     ).fetchone()
 
 
@@ -355,7 +349,7 @@ def _measure_process(bench_env, options, accept, measurement):
             raise BenchError(f"no events to process: {accept.error}") from error
         stripe_ids = feed.sent_ids
         with psycopg.connect(postgres.url, autocommit=True) as connection:
-            rows = EventRows(connection, stripe_ids)
+            rows = _event_rows(connection, stripe_ids)
             processed, unprocessed, _, _ = _progress(connection, rows)
         stored = processed + unprocessed
 

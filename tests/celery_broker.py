@@ -1,5 +1,6 @@
 """Real Celery in tests: point the app at another broker, or run a worker thread on it."""
 
+import time
 from contextlib import contextmanager
 
 from celery.contrib.testing.worker import start_worker
@@ -45,3 +46,13 @@ def celery_worker(broker_url):
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20),
     ):
         yield app
+
+
+def wait_until(condition, timeout=30):
+    """Poll ``condition`` until it holds (True) or ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

@@ -215,11 +215,11 @@ def process_pending_events(batch_size=BATCH_SIZE):
 
 
 def _lock_campaigns_of(events):
-    pledge_ids = set()
-    for event in events:
-        metadata = (event.payload.get("data", {}).get("object", {}) or {}).get("metadata") or {}
-        if str(metadata.get("pledge_id", "")).isdigit():
-            pledge_ids.add(int(metadata["pledge_id"]))
+    pledge_ids = {
+        pledge_id
+        for event in events
+        if (pledge_id := _pledge_id_in(event.payload.get("data", {}).get("object") or {}))
+    }
     if pledge_ids:
         campaign_ids = Pledge.objects.filter(pk__in=pledge_ids).values("campaign_id")
         list(
@@ -285,24 +285,30 @@ def _flag(reason, pledge=None):
     return WebhookEvent.Outcome.FLAGGED, reason
 
 
+def _pledge_id_in(stripe_object):
+    """The pledge id the platform put in a Stripe object's metadata, or None."""
+    pledge_id = str((stripe_object.get("metadata") or {}).get("pledge_id", ""))
+    return int(pledge_id) if pledge_id.isdigit() else None
+
+
 def _pledge_from_session(session):
     """The pledge a session is for, with only the fields the handlers read before locking."""
-    pledge_id = (session.get("metadata") or {}).get("pledge_id", "")
-    if not str(pledge_id).isdigit():
+    pledge_id = _pledge_id_in(session)
+    if pledge_id is None:
         return None
     return (
-        Pledge.objects.only("campaign_id", "amount_cents", "currency")
-        .filter(pk=int(pledge_id))
-        .first()
+        Pledge.objects.only("campaign_id", "amount_cents", "currency").filter(pk=pledge_id).first()
     )
 
 
-def _pledge_from_payment_intent(payment_intent_id, metadata=None):
-    pledge_id = (metadata or {}).get("pledge_id", "")
-    if str(pledge_id).isdigit():
-        pledge = Pledge.objects.filter(pk=int(pledge_id)).first()
+def _pledge_from_payment(stripe_object):
+    """The pledge of a charge, refund or dispute: by its metadata, else its payment intent."""
+    pledge_id = _pledge_id_in(stripe_object)
+    if pledge_id is not None:
+        pledge = Pledge.objects.filter(pk=pledge_id).first()
         if pledge is not None:
             return pledge
+    payment_intent_id = _id(stripe_object.get("payment_intent"))
     if payment_intent_id:
         attempt = PaymentAttempt.objects.filter(payment_intent_id=payment_intent_id).first()
         if attempt is not None:
@@ -375,7 +381,7 @@ def _session_unpaid(to_status):
 
 
 def handle_charge_refunded(charge, event_id):
-    pledge = _pledge_from_payment_intent(_id(charge.get("payment_intent")), charge.get("metadata"))
+    pledge = _pledge_from_payment(charge)
     if pledge is None:
         return _flag(f"refund of unknown charge {charge.get('id')}")
     if charge.get("amount_refunded", 0) < charge.get("amount", 0) or not charge.get("refunded"):
@@ -399,9 +405,7 @@ def handle_refund_updated(refund, event_id):
     if local is not None:
         pledge = local.pledge
     if pledge is None:
-        pledge = _pledge_from_payment_intent(
-            _id(refund.get("payment_intent")), refund.get("metadata")
-        )
+        pledge = _pledge_from_payment(refund)
     if pledge is None:
         return _flag(f"update of unknown refund {refund.get('id')}")
     status = refund.get("status")
@@ -420,9 +424,7 @@ def handle_refund_updated(refund, event_id):
 
 
 def handle_dispute_created(dispute, event_id):
-    pledge = _pledge_from_payment_intent(
-        _id(dispute.get("payment_intent")), dispute.get("metadata")
-    )
+    pledge = _pledge_from_payment(dispute)
     reason = f"dispute {dispute.get('id')} opened: {dispute.get('reason', 'unknown reason')}"
     return _flag(reason, pledge)
 

@@ -22,7 +22,7 @@ from campaigns import jobs
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
 from campaigns.services import ledger_totals
 from config.celery import app as celery_app
-from tests.celery_broker import broker_down, celery_worker
+from tests.celery_broker import broker_down, celery_worker, wait_until
 from tests.factories import make_initiative, site_tree
 from tests.stripe_fake import session_event_for, signed_payload
 
@@ -43,15 +43,6 @@ def assert_totals(campaign, raised, supporters):
     campaign.refresh_from_db()
     assert (campaign.raised_cents, campaign.supporter_count) == (raised, supporters)
     assert ledger_totals(campaign) == (raised, supporters)
-
-
-def wait_until(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def receive_while_broker_is_down(client, campaign, open_pledge, amounts):

@@ -8,7 +8,6 @@ later while the rest of its batch is kept.
 """
 
 import json
-import time
 
 import pytest
 import redis
@@ -18,7 +17,7 @@ from campaigns.models import AuditEntry, Pledge, WebhookEvent
 from campaigns.payments import webhooks
 from campaigns.services import ledger_totals
 from campaigns.services import totals as totals_services
-from tests.celery_broker import broker_down, celery_conf, celery_worker
+from tests.celery_broker import broker_down, celery_conf, celery_worker, wait_until
 from tests.factories import make_initiative, site_tree
 from tests.stripe_fake import session_event_for, signed_payload
 
@@ -41,15 +40,6 @@ def paid_entries(pledge):
 def queued_jobs(broker):
     """The names of the Celery jobs waiting in the broker's default queue."""
     return [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)]
-
-
-def wait_until(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.mark.django_db
