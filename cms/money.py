@@ -1,5 +1,7 @@
 """Money is integer cents plus an ISO currency code; this module only formats it."""
 
+from functools import cache
+
 from babel import Locale
 from babel.numbers import format_currency
 from django.utils.translation import get_language
@@ -18,9 +20,17 @@ def format_money(cents, currency="EUR", language=None):
     cents = int(cents or 0)
     amount = cents / 100
     if cents % 100 == 0:
-        pattern = Locale.parse(locale).currency_formats["standard"].pattern
-        pattern = pattern.split(";")[0].replace(".00", "")
         return format_currency(
-            int(amount), currency, format=pattern, locale=locale, currency_digits=False
+            int(amount),
+            currency,
+            format=_whole_amount_pattern(locale),
+            locale=locale,
+            currency_digits=False,
         )
     return format_currency(amount, currency, locale=locale)
+
+
+@cache
+def _whole_amount_pattern(locale):
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace(".00", "")
