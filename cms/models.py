@@ -9,9 +9,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import StoryBlock, ThemeBlock
+from cms.privacy import ViewRestrictionsInOneQuery
+from cms.routing import specific_page_at
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsInOneQuery, Page):
     intro = models.CharField(_("intro"), max_length=250, blank=True)
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
 
@@ -25,12 +27,11 @@ class HomePage(Page):
     def route(self, request, path_components):
         """Find a deep page by its URL path in one query, instead of one per level."""
         if path_components:
-            url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.filter(url_path=url_path).first()
+            page = specific_page_at(self.url_path + "/".join(path_components) + "/")
             if page is not None:
                 if not page.live:
                     raise Http404
-                return page.specific.route(request, [])
+                return page.route(request, [])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -42,7 +43,7 @@ class HomePage(Page):
         return context
 
 
-class CityPage(Page):
+class CityPage(ViewRestrictionsInOneQuery, Page):
     """A municipality; its neighbourhoods are its children."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -61,7 +62,7 @@ class CityPage(Page):
         return context
 
 
-class NeighbourhoodPage(Page):
+class NeighbourhoodPage(ViewRestrictionsInOneQuery, Page):
     """A wijk: its shared vision, its themes, and the initiatives that grow in it."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -123,7 +124,7 @@ class NeighbourhoodPage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsInOneQuery, Page):
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]

@@ -9,6 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import StoryBlock
+from cms.privacy import ViewRestrictionsInOneQuery
 
 
 class Category(models.TextChoices):
@@ -27,7 +28,7 @@ class FundingModel(models.TextChoices):
     KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("Keep what you raise")
 
 
-class InitiativePage(Page):
+class InitiativePage(ViewRestrictionsInOneQuery, Page):
     """The moderated part of an initiative: its story and its terms.
 
     Everything that changes while a campaign runs (status, money, supporters) lives in
@@ -107,7 +108,7 @@ class InitiativePage(Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.queries import initiative_page_context
+        from campaigns.page_reads import initiative_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(initiative_page_context(self, request))
