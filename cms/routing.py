@@ -15,11 +15,15 @@ leaves the root URL itself to Wagtail's own lookup, so no page is ever served fr
 cache.
 """
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
+
+from cms.sql import ModelQuery
 
 SITES_KEY = "cms:sites"
 SITES_SECONDS = 300
@@ -89,13 +93,20 @@ def specific_page_at(url_path):
         return None
     page_id, content_type_id = row
     model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-    if model is Page:
-        sql = f"SELECT * FROM {Page._meta.db_table} WHERE id = %s"
-    elif list(model._meta.parents) == [Page]:
-        sql = (
-            f"SELECT p.*, s.* FROM {Page._meta.db_table} p"
-            f" JOIN {model._meta.db_table} s ON s.{model._meta.pk.column} = p.id WHERE p.id = %s"
-        )
-    else:
+    query = _page_query(model)
+    if query is None:
         return model.objects.filter(pk=page_id).first()
-    return next(iter(model.objects.raw(sql, [page_id])), None)
+    return query.first([page_id])
+
+
+@functools.cache
+def _page_query(model):
+    if model is Page:
+        return ModelQuery(Page, f"SELECT * FROM {Page._meta.db_table} WHERE id = %s")
+    if list(model._meta.parents) == [Page]:
+        return ModelQuery(
+            model,
+            f"SELECT p.*, s.* FROM {Page._meta.db_table} p"
+            f" JOIN {model._meta.db_table} s ON s.{model._meta.pk.column} = p.id WHERE p.id = %s",
+        )
+    return None

@@ -200,6 +200,7 @@ def initiative_submit(request, page_id):
 def initiative_preview(request, page_id):
     campaign = _editable_campaign(request, page_id)
     page = campaign.page.get_latest_revision_as_object()
+    request.is_preview = True  # as Wagtail marks its own previews
     context = page.get_context(request)
     context["is_preview"] = True
     return TemplateResponse(request, page.get_template(request), context)
