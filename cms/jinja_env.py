@@ -19,6 +19,8 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from markupsafe import escape
 
@@ -30,9 +32,28 @@ def url(viewname, *args, **kwargs):
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
+def display(value):
+    """A value as a Django template prints it: local time, numbers in the locale's format."""
+    return localize(template_localtime(value))
+
+
 def fmt(text, **values):
-    """Fill ``%(name)s`` placeholders of a translated string, escaping the values."""
-    return escape(text) % values
+    """Fill ``%(name)s`` placeholders of a translated string as ``{% blocktranslate %}`` does.
+
+    Values are escaped, numbers are written the locale's way ("1,5" in Dutch) and times
+    are local.
+    """
+    return escape(text) % {name: display(value) for name, value in values.items()}
+
+
+def date(value, arg=None):
+    """Django's ``date`` filter, given local time as Django templates give it."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def time(value, arg=None):
+    """Django's ``time`` filter, given local time as Django templates give it."""
+    return defaultfilters.time(template_localtime(value), arg)
 
 
 @cache
@@ -85,8 +106,8 @@ def environment(**options):
             "choice_label": choice_label,
             "money": format_money,
             "bar_width": bar_width,
-            "date": defaultfilters.date,
-            "time": defaultfilters.time,
+            "date": date,
+            "time": time,
             "floatformat": defaultfilters.floatformat,
             "linebreaks": defaultfilters.linebreaks_filter,
             "urlencode": defaultfilters.urlencode,

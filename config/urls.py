@@ -31,9 +31,14 @@ urlpatterns += i18n_patterns(
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
     path("e-mail/", include("accounts.notification_urls")),
-    # Wagtail's page view behind the cached site lookup; Wagtail's own patterns after it.
+    # Wagtail's own patterns (the login and password forms of restricted pages), with its
+    # page view replaced by ours, which puts the cached site lookup in front of it.
+    *[
+        pattern
+        for pattern in wagtail_urls.urlpatterns
+        if getattr(pattern, "name", None) != "wagtail_serve"
+    ],
     re_path(serve_pattern, cms_views.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
 
