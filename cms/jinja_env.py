@@ -90,7 +90,8 @@ def language_links(request):
 
 
 def environment(**options):
-    env = Environment(**options)
+    # Always escaped: {% jinja_partial %} marks what these templates render as safe.
+    env = Environment(**{**options, "autoescape": True})
     env.install_gettext_translations(translation, newstyle=False)
     env.globals.update(
         {

@@ -1,6 +1,6 @@
 """Wagtail's view-restriction check, in one plain query for pages without restrictions."""
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from wagtail.models import Page, PageViewRestriction
 
 
@@ -15,14 +15,18 @@ class ViewRestrictionsInOneQuery:
     """
 
     def get_view_restrictions(self):
+        if self.pk is None or not self.path:
+            return super().get_view_restrictions()
         steplen = Page.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
-        placeholders = ", ".join(["%s"] * len(paths))
+        connection = connections[self._state.db or DEFAULT_DB_ALIAS]
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT p.id, p.alias_of_id, (SELECT COUNT(*) FROM"
-                f" {PageViewRestriction._meta.db_table} r WHERE r.page_id = p.id)"
-                f" FROM {Page._meta.db_table} p WHERE p.path IN ({placeholders})",
+                f" {quote(PageViewRestriction._meta.db_table)} r WHERE r.page_id = p.id)"
+                f" FROM {quote(Page._meta.db_table)} p"
+                f" WHERE p.path IN ({', '.join(['%s'] * len(paths))})",
                 paths,
             )
             rows = cursor.fetchall()

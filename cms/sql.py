@@ -2,11 +2,13 @@
 
 ``Manager.raw()`` skips Django's SQL compiler, but on every call it still works out
 which column feeds which field and which converters the database needs. For a statement
-whose shape never changes, :class:`ModelQuery` works that out once per database vendor
-and column list, leaving the query itself and ``Model.from_db``, the method Django's
+whose shape never changes, :class:`ModelQuery` works that out once per database
+connection and column list, leaving the query itself and ``Model.from_db``, the method Django's
 querysets build instances with. As with ``raw()``, columns are matched to fields by
 name, fields that are not selected are deferred, and other columns become attributes.
 """
+
+from weakref import WeakKeyDictionary
 
 from django.db import connections
 
@@ -15,7 +17,8 @@ class ModelQuery:
     def __init__(self, model, sql):
         self.model = model
         self.sql = sql
-        self._plans = {}
+        # Per connection (each thread has its own), as converters are bound to one.
+        self._plans = WeakKeyDictionary()
 
     def __repr__(self):
         return f"ModelQuery({self.model.__name__}, {self.sql!r})"
@@ -26,10 +29,10 @@ class ModelQuery:
             cursor.execute(self.sql, params)
             columns = tuple(column[0] for column in cursor.description)
             rows = cursor.fetchall()
-        key = (connection.vendor, columns)
-        plan = self._plans.get(key)
+        plans = self._plans.setdefault(connection, {})
+        plan = plans.get(columns)
         if plan is None:
-            plan = self._plans[key] = self._plan(connection, columns)
+            plan = plans[columns] = self._plan(connection, columns)
         field_names, positions, converters, extras = plan
         instances = []
         for row in rows:

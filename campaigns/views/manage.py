@@ -202,7 +202,6 @@ def initiative_preview(request, page_id):
     page = campaign.page.get_latest_revision_as_object()
     request.is_preview = True  # as Wagtail marks its own previews
     context = page.get_context(request)
-    context["is_preview"] = True
     return TemplateResponse(request, page.get_template(request), context)
 
 

@@ -347,3 +347,28 @@ def test_a_second_view_does_not_write_the_rendition_again(
     assert rendition_cache_writes() == []
     assert with_cover.renditions.count() == 1
     assert hero_img(second) == hero_img(first)
+
+
+def test_tasks_follow_their_position_then_their_age(client, campaign):
+    page = InitiativePage.objects.get(pk=campaign.page_id)
+    for title, position in [("Derde", 2), ("Eerste", 1), ("Tweede", 1)]:
+        TaskFactory(initiative=page, title=title, position=position)
+
+    html = section(page_html(client, dutch_url(page)), 'id="tasks"')
+
+    assert re.findall(r"<h3>(.*?)</h3>", html) == ["Eerste", "Tweede", "Derde"]
+
+
+def test_wagtails_own_preview_shows_no_donate_button_or_sign_up(client, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE)
+    page = InitiativePage.objects.get(pk=campaign.page_id)
+    TaskFactory(initiative=page, title="Koffie zetten", kind="hands")
+    public = page_html(client, dutch_url(page))
+    assert "donate-button" in public
+    assert "task-actions" in public
+
+    preview = page.make_preview_request().content.decode()
+
+    assert "Koffie zetten" in preview
+    assert "donate-button" not in preview
+    assert "task-actions" not in preview
