@@ -1,5 +1,6 @@
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from wagtail import views as wagtail_views
 
 from cms.routing import find_site
@@ -8,6 +9,11 @@ from cms.routing import find_site
 def health(request):
     """A trivial view: the liveness probe and the benchmark's baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers and crawlers that ignore the pages' ``<link rel="icon">`` still ask here."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 class NotFoundWithMessage(Http404):

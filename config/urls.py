@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", cms_views.health, name="health"),
+    path("favicon.ico", cms_views.favicon),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
 

@@ -106,3 +106,12 @@ def test_the_root_page_is_always_served_fresh(client, sites):
     home = sites["default"].root_page.specific
     type(home).objects.filter(pk=home.pk).update(title="Stil gewijzigd")  # no signal
     assert client.get("/", HTTP_HOST="localhost").context["page"].title == "Stil gewijzigd"
+
+
+def test_favicon_ico_points_to_the_icon_every_page_links(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    site_tree()
+    page = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{response["Location"]}"' in page
