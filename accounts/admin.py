@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, NotificationRetry, Organisation, User
 
 
 @admin.register(User)
@@ -27,3 +27,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "neighbourhood"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+@admin.register(NotificationRetry)
+class NotificationRetryAdmin(admin.ModelAdmin):
+    """Handlers that failed after commit; rows at MAX_ATTEMPTS are no longer retried."""
+
+    list_display = ["event", "ids", "attempts", "updated_at"]
+    list_filter = ["event"]
+    readonly_fields = ["event", "handler", "ids", "attempts", "last_error", "created_at"]

@@ -110,3 +110,11 @@ def send_task_reminders():
     for signup in signups:
         sent += deliver(TaskReminder(signup))
     return sent
+
+
+@shared_task
+def retry_notifications():
+    """Queue again the notifications whose jobs could not be queued (broker down)."""
+    from accounts.notify import retry_failed
+
+    return retry_failed()

@@ -195,3 +195,33 @@ class SentMessage(models.Model):
 
     def __str__(self):
         return f"{self.message} {self.object_key} → {self.recipient}"
+
+
+class NotificationRetry(models.Model):
+    """A notification handler that failed after commit, usually to queue its job.
+
+    When the Celery broker is down, ``send_message.delay`` raises after the change it
+    announces has committed. :func:`accounts.notify.notify` keeps the handler's name and
+    ids here, and the ``retry_notifications`` job runs it again once the broker is back;
+    the sent-once log keeps a second run from mailing anyone twice.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    event = models.CharField(max_length=64)
+    handler = models.CharField(max_length=200)
+    ids = models.JSONField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Running state, not content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("notification to retry")
+        verbose_name_plural = _("notifications to retry")
+
+    def __str__(self):
+        return f"{self.event} {self.ids} ({self.attempts} attempts)"

@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-refunds": {"task": "campaigns.jobs.sweep_refunds", "schedule": 300.0},
     "send-digests": {"task": "accounts.jobs.send_digests", "schedule": 600.0},
     "send-task-reminders": {"task": "accounts.jobs.send_task_reminders", "schedule": 900.0},
+    "retry-notifications": {"task": "accounts.jobs.retry_notifications", "schedule": 60.0},
 }
 
 # Platform rules
