@@ -48,11 +48,24 @@ def send_message(self, key, object_id, version=None, recipients=None):
 
 @shared_task
 def fan_out(key, object_id, batch_size=FAN_OUT_BATCH):
-    """Split a message to a large audience into batch jobs of ``batch_size`` recipients."""
+    """Split a message to a large audience into batch jobs of ``batch_size`` recipients.
+
+    If the broker goes away halfway, the whole fan-out is kept to run again
+    (``accounts.notify.retry_failed``); the sent-once log skips whoever already has it.
+    """
+    from accounts.notifications.handlers import fan_out_again
+    from accounts.notify import keep_for_retry
+
     message = _message(key, object_id)
     recipients = [(r.email, r.language, r.name) for r in message.recipients()]
-    for start in range(0, len(recipients), batch_size):
-        send_message.delay(key, object_id, recipients=recipients[start : start + batch_size])
+    try:
+        for start in range(0, len(recipients), batch_size):
+            send_message.delay(key, object_id, recipients=recipients[start : start + batch_size])
+    except Exception as error:
+        keep_for_retry(
+            "fan_out.interrupted", fan_out_again, {"key": key, "object_id": object_id}, error
+        )
+        raise
     return len(recipients)
 
 

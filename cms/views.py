@@ -1,6 +1,7 @@
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from wagtail import views as wagtail_views
 
 from cms.routing import find_site
@@ -13,7 +14,9 @@ def health(request):
 
 def favicon(request):
     """Browsers and crawlers that ignore the pages' ``<link rel="icon">`` still ask here."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    patch_cache_control(response, max_age=24 * 60 * 60)  # a day: the target's name is hashed
+    return response
 
 
 class NotFoundWithMessage(Http404):

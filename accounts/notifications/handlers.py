@@ -83,3 +83,11 @@ def update_posted(update_id):
 @on("organisation.invited")
 def organisation_invited(invitation_id):
     _send("organisation_invitation", invitation_id)
+
+
+@on("fan_out.interrupted")
+def fan_out_again(key, object_id):
+    """Queue again a fan-out whose batches could not all be queued (see ``fan_out``)."""
+    from accounts.jobs import fan_out
+
+    fan_out.delay(key, object_id)

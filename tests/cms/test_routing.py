@@ -110,7 +110,8 @@ def test_the_root_page_is_always_served_fresh(client, sites):
 
 def test_favicon_ico_points_to_the_icon_every_page_links(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
+    assert "max-age=86400" in response["Cache-Control"]
     assert response["Location"].endswith("favicon.svg")
     site_tree()
     page = client.get("/").content.decode()

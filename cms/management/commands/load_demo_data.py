@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from accounts.models import Membership, Organisation
+from accounts.notify import muted
 from campaigns import audit, services
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
 from campaigns.story import text_to_blocks
@@ -36,9 +37,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Loading runs the real services, whose notifications (and Wagtail's moderation
-        # e-mails) would go to the demo's made-up people. The dummy backend also covers
-        # the jobs that run after the commit, in this process, when Celery is eager.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # e-mails) would go to the demo's made-up people: the services' notifications are
+        # muted at the source, so no job is queued for any worker, and Wagtail's e-mails,
+        # sent right away, go to the dummy backend.
+        with (
+            muted(),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        ):
             self.load()
 
     @transaction.atomic
