@@ -59,14 +59,15 @@ def test_demo_bruisplaats_matches_the_story_and_the_ledger():
         assert (each.raised_cents, each.supporter_count) == ledger_totals(each)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_loading_the_demo_queues_no_mail_for_a_worker(mailoutbox):
+def test_loading_the_demo_queues_no_mail_for_a_worker(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     """The services' notifications fire after commit; they are muted during the load.
 
     With a broker that is not eager (here one that is down), every notification that did
-    fire would try to queue its job and be kept as a NotificationRetry instead.
+    fire would try to queue its job after the commit and be kept as a NotificationRetry.
     """
-    with broker_down():
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo_data", verbosity=0)
     assert Campaign.objects.filter(status="succeeded").exists()
     assert mailoutbox == []
