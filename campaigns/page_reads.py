@@ -161,7 +161,8 @@ def initiative_page_context(page, request):
         reads.accepted_offers, {"page": page.pk, "accepted": Offer.Status.ACCEPTED}
     )
     [(hours, helper_count)] = _rows(reads.time_given, {"page": page.pk, **reads.active_signups})
-    if getattr(request, "is_preview", False):
+    is_preview = getattr(request, "is_preview", False)
+    if is_preview:
         budget_lines = list(page.budget_lines.all())  # a revision's lines, held in memory
     else:
         budget_lines = reads.budget_lines.all({"page": page.pk})
@@ -192,7 +193,7 @@ def initiative_page_context(page, request):
         "budget_total_cents": sum(line.amount_cents for line in budget_lines),
         "supporters": supporters,
         "hero": _hero_rendition(page),
-        "is_preview": getattr(request, "is_preview", False),
+        "is_preview": is_preview,
         "neighbourhood": reads.parent.first({"path": page.path[: -Page.steplen]}),
     }
 
