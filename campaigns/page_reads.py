@@ -15,6 +15,7 @@ the models, so only the statements' shape is written here.
 from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -24,12 +25,18 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
 from campaigns.models import BudgetLine, Campaign, Follow, InitiativeUpdate, Pledge
+from campaigns.models.ledger import shown_name
 from cms.sql import ModelQuery
 
 HERO_RENDITION = "fill-1200x600"
 UPDATE_RENDITION = "width-800"
 SUPPORTERS_SHOWN = 24
 UPDATES_SHOWN = 10
+
+
+class Supporter(NamedTuple):
+    display_name: str | None  # None shows as "Anonymous"
+    message: str
 
 
 def _in_list(name, values):
@@ -90,13 +97,11 @@ def _reads():
                 " FROM {task} t WHERE t.initiative_id = %(page)s ORDER BY t.position, t.id"
             ),
         ),
-        supporters=ModelQuery(
-            Pledge,
-            sql(
-                "SELECT id, amount_cents, currency, public_name, is_anonymous, message, paid_at"
-                " FROM {pledge} WHERE campaign_id = %(campaign)s AND status IN ({counted_pledges})"
-                " ORDER BY paid_at IS NULL, paid_at DESC, id DESC LIMIT %(limit)s"
-            ),
+        # Plain rows: the page shows only a name and a message, 24 times.
+        supporters=sql(
+            "SELECT public_name, is_anonymous, message"
+            " FROM {pledge} WHERE campaign_id = %(campaign)s AND status IN ({counted_pledges})"
+            " ORDER BY paid_at IS NULL, paid_at DESC, id DESC LIMIT %(limit)s"
         ),
         updates=ModelQuery(
             InitiativeUpdate,
@@ -149,9 +154,13 @@ def initiative_page_context(page, request):
     if campaign is not None:
         campaign.page = page  # the page being shown: no second query, and drafts preview right
         initiators = reads.initiators.all({"campaign": campaign.pk})
-        supporters = reads.supporters.all(
-            {"campaign": campaign.pk, "limit": SUPPORTERS_SHOWN, **reads.counted_pledges}
-        )
+        supporters = [
+            Supporter(shown_name(public_name, is_anonymous), message)
+            for public_name, is_anonymous, message in _rows(
+                reads.supporters,
+                {"campaign": campaign.pk, "limit": SUPPORTERS_SHOWN, **reads.counted_pledges},
+            )
+        ]
         updates = _updates(campaign)
         following = (
             user.is_authenticated and Follow.objects.filter(campaign=campaign, user=user).exists()

@@ -18,6 +18,13 @@ class PledgeStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+def shown_name(public_name, is_anonymous):
+    """The name a pledge shows on the initiative page, or None for "Anonymous"."""
+    if is_anonymous or not public_name:
+        return None
+    return public_name
+
+
 class Pledge(models.Model):
     """A promise of money to a campaign; its payment attempts and refunds are kept apart.
 
@@ -87,9 +94,7 @@ class Pledge(models.Model):
 
     @property
     def display_name(self):
-        if self.is_anonymous or not self.public_name:
-            return None
-        return self.public_name
+        return shown_name(self.public_name, self.is_anonymous)
 
     @property
     def email(self):
