@@ -1,4 +1,51 @@
+"""The audit log: who changed what, when, and from which state to which.
+
+Every action name is a constant of :class:`Action`, so that each place that writes or
+reads one can be found with grep.
+"""
+
 from campaigns.models import AuditEntry
+
+
+class Action:
+    # Campaigns
+    CAMPAIGN_CREATED = "created"
+    CAMPAIGN_EDITED = "edited"
+    CAMPAIGN_SUBMITTED = "submitted"
+    CAMPAIGN_APPROVED = "approved"
+    CAMPAIGN_CHANGES_REQUESTED = "changes_requested"
+    CAMPAIGN_EDIT_REJECTED = "edit_rejected"
+    CAMPAIGN_WITHDRAWN_FROM_REVIEW = "withdrawn_from_review"
+    CAMPAIGN_SUCCEEDED = "succeeded"
+    CAMPAIGN_FAILED = "failed"
+    CAMPAIGN_REALISED = "realised"
+    CAMPAIGN_CANCELLED = "cancelled"
+    UPDATE_POSTED = "update_posted"
+    # Pledges, payments and refunds
+    PLEDGE_CREATED = "pledge_created"
+    PAYMENT_RETRIED = "payment_retried"
+    PLEDGE_PAID = "paid"
+    PAYMENT_FAILED = "payment_failed"
+    PAYMENT_EXPIRED = "payment_expired"
+    PLEDGE_FLAGGED = "flagged"
+    REFUND_REQUESTED = "refund_requested"
+    PLEDGE_REFUNDED = "refunded"
+    # Tasks, sign-ups and offers
+    TASK_CREATED = "task_created"
+    TASK_SAVED = "task_saved"
+    TASK_DELETED = "task_deleted"
+    TASK_FILLED = "task_filled"
+    TASK_REOPENED = "task_reopened"
+    TASK_DONE = "task_done"
+    SIGNED_UP = "signed_up"
+    SIGNUP_WITHDRAWN = "withdrawn"
+    HOURS_CONFIRMED = "hours_confirmed"
+    OFFER_MADE = "offer_made"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+    OFFER_WITHDRAWN = "offer_withdrawn"
+    STANDING_OFFER_LISTED = "standing_offer_listed"
+    STANDING_OFFER_REQUESTED = "standing_offer_requested"
 
 
 def record(
