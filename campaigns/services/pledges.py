@@ -178,9 +178,13 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         f"({pledge.display_name or 'anonymous'})",
     )
     notify("pledge.paid", pledge_id=pledge.pk)
-    if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
+    late_refund_reason = {
+        Campaign.Status.FAILED: "campaign_not_funded",
+        Campaign.Status.CANCELLED: "campaign_cancelled",
+    }.get(pledge.campaign.status)
+    if late_refund_reason:
         # A late payment to a campaign that did not make it goes straight back.
-        request_refund(pledge=pledge, reason="campaign_not_funded")
+        request_refund(pledge=pledge, reason=late_refund_reason)
     return PAID
 
 

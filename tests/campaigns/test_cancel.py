@@ -265,7 +265,12 @@ def test_a_late_payment_after_cancelling_is_refunded_at_once(
     late.refresh_from_db()
     assert late.status == Pledge.Status.REFUNDED
     assert len(fake_stripe.refunds) == 2
-    assert Refund.objects.get(pledge=late).status == Refund.Status.SUCCEEDED
+    late_refund = Refund.objects.get(pledge=late)
+    assert (late_refund.status, late_refund.reason) == (
+        Refund.Status.SUCCEEDED,
+        "campaign_cancelled",
+    )
+    assert late_refund.idempotency_key == f"refund-{late.pk}"
     assert_totals_match_ledger(campaign, 0, 0)
 
 
