@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -14,9 +14,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from campaigns.models import AuditEntry, Pledge, WebhookEvent
+from campaigns.forms import CancelInitiativeForm
+from campaigns.models import AuditEntry, Campaign, Pledge, WebhookEvent
+from campaigns.permissions import is_moderator
 from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
+from campaigns.services.cancellation import cancel_campaign
 
 REFUND_PERMISSION = "campaigns.change_pledge"
 
@@ -205,6 +208,43 @@ class ReprocessWebhookEventView(WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, _("The event was queued for processing."))
         return redirect("webhook_events:index")
 
+
+class CancelCampaignView(WagtailAdminTemplateMixin, FormView):
+    """A moderator cancels a live initiative with a reason; its donations are refunded."""
+
+    template_name = "campaigns/admin/confirm_cancel.html"
+    form_class = CancelInitiativeForm
+    header_icon = "cross"
+
+    def dispatch(self, request, page_id):
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        self.campaign = get_object_or_404(Campaign.objects.select_related("page"), page_id=page_id)
+        return super().dispatch(request, page_id)
+
+    def get_page_title(self):
+        return _("Cancel “%(title)s”") % {"title": self.campaign.page.title}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            cancel_campaign(
+                campaign=self.campaign, user=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The initiative is cancelled. Every donation is being refunded.")
+        )
+        return redirect("wagtailadmin_explore", self.campaign.page.get_parent().pk)
+
+
+initiative_admin_urlpatterns = [
+    path("<int:page_id>/cancel/", CancelCampaignView.as_view(), name="campaign_cancel"),
+]
 
 admin_urlpatterns = [
     path("pledges/<int:pk>/refund/", RefundPledgeView.as_view(), name="pledge_refund"),

@@ -262,3 +262,25 @@ class TaskForm(forms.ModelForm):
 TaskFormSet = forms.modelformset_factory(
     Task, form=TaskForm, extra=1, can_delete=True, max_num=50, validate_max=True
 )
+
+
+class CancelInitiativeForm(forms.Form):
+    """The confirmation step before an initiative is cancelled and its donations refunded."""
+
+    reason = forms.CharField(
+        label=_("Why is the initiative cancelled?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the initiative page and sent to donors, helpers and followers."),
+        error_messages={"required": _("Give a reason: supporters will read it.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that every donation is refunded and this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason: supporters will read it."), code="required")
+        return reason

@@ -1,6 +1,7 @@
 """Connect Wagtail's moderation workflow to campaign transitions."""
 
 from django.dispatch import receiver
+from django_fsm import can_proceed
 from wagtail.models import TaskState
 from wagtail.signals import page_published, workflow_cancelled, workflow_rejected
 
@@ -15,10 +16,7 @@ def _campaign_for(obj):
 @receiver(page_published, sender=InitiativePage)
 def initiative_published(sender, instance, revision=None, **kwargs):
     campaign = _campaign_for(instance)
-    if campaign is not None and campaign.status in (
-        Campaign.Status.DRAFT,
-        Campaign.Status.IN_REVIEW,
-    ):
+    if campaign is not None and can_proceed(campaign.approve):
         user = getattr(revision, "user", None) if revision else None
         services.mark_live(campaign=campaign, user=kwargs.get("user") or user)
 

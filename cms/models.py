@@ -35,10 +35,11 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from campaigns.models import Campaign
         from campaigns.queries import initiative_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["live_initiatives"] = initiative_cards(status="live")[:12]
+        context["live_initiatives"] = initiative_cards(status=Campaign.Status.LIVE)[:12]
         context["cities"] = CityPage.objects.live().child_of(self)
         return context
 
@@ -95,7 +96,7 @@ class NeighbourhoodPage(ViewRestrictionsInOneQuery, Page):
         totals = campaigns.aggregate(
             raised_cents=Sum("raised_cents", default=0),
             initiatives=Count("pk"),
-            funded=Count("pk", filter=Q(status__in=["succeeded", "realised"])),
+            funded=Count("pk", filter=Q(status__in=Campaign.FUNDED_STATUSES)),
         )
         page_ids = campaigns.values("page_id")
         totals["hours"] = SignUp.objects.filter(task__initiative_id__in=page_ids).aggregate(

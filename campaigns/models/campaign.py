@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class CampaignStatus(models.TextChoices):
@@ -16,11 +17,18 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Campaign(models.Model):
+class Campaign(FSMModelMixin, models.Model):
     """The running state of one initiative: its status and its totals.
 
     ``raised_cents`` and ``supporter_count`` are a cache of the ledger that services keep
     equal to it inside the transaction of every change.
+
+    The status is a declared state machine: the ``@transition`` methods below are the only
+    way it changes, fired by the services through ``campaigns.state.fire``::
+
+        draft → in_review → live → succeeded | failed, succeeded → realised,
+        in_review → draft (changes requested, or withdrawn), draft → live (published
+        directly by a moderator), live → cancelled.
     """
 
     Status = CampaignStatus
@@ -29,14 +37,26 @@ class Campaign(models.Model):
         CampaignStatus.SUCCEEDED,
         CampaignStatus.FAILED,
         CampaignStatus.REALISED,
+        CampaignStatus.CANCELLED,
+    ]
+    FUNDED_STATUSES = [CampaignStatus.SUCCEEDED, CampaignStatus.REALISED]
+    CLOSED_STATUSES = [
+        CampaignStatus.SUCCEEDED,
+        CampaignStatus.FAILED,
+        CampaignStatus.REALISED,
+        CampaignStatus.CANCELLED,
     ]
     EDITABLE_STATUSES = [CampaignStatus.DRAFT, CampaignStatus.LIVE]
 
     page = models.OneToOneField(
         "campaigns.InitiativePage", on_delete=models.CASCADE, related_name="campaign"
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+        protected=True,
     )
     initiators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="initiated_campaigns", verbose_name=_("initiators")
@@ -45,6 +65,7 @@ class Campaign(models.Model):
     raised_cents = models.BigIntegerField(_("raised (cents)"), default=0)
     supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
     moderator_note = models.TextField(_("note from the moderator"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +81,85 @@ class Campaign(models.Model):
 
     def __str__(self):
         return f"{self.page.draft_title} ({self.get_status_display()})"
+
+    # Transitions. Bodies set only what moves with the state; services save and audit.
+
+    @transition(field=status, source=CampaignStatus.DRAFT, target=CampaignStatus.IN_REVIEW)
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[CampaignStatus.DRAFT, CampaignStatus.IN_REVIEW],
+        target=CampaignStatus.LIVE,
+    )
+    def approve(self):
+        self.live_at = timezone.now()
+
+    @transition(field=status, source=CampaignStatus.IN_REVIEW, target=CampaignStatus.DRAFT)
+    def request_changes(self):
+        pass
+
+    @transition(field=status, source=CampaignStatus.IN_REVIEW, target=CampaignStatus.DRAFT)
+    def withdraw_from_review(self):
+        pass
+
+    @transition(field=status, source=CampaignStatus.LIVE, target=CampaignStatus.SUCCEEDED)
+    def succeed(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=status, source=CampaignStatus.LIVE, target=CampaignStatus.FAILED)
+    def fail(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=status, source=CampaignStatus.SUCCEEDED, target=CampaignStatus.REALISED)
+    def realise(self):
+        pass
+
+    @transition(field=status, source=CampaignStatus.LIVE, target=CampaignStatus.CANCELLED)
+    def cancel(self):
+        """The service stores the required ``cancel_reason`` beside it."""
+        self.closed_at = timezone.now()
+
+    # Questions templates ask, so that they never compare against a status string.
+
+    @property
+    def is_draft(self):
+        return self.status == CampaignStatus.DRAFT
+
+    @property
+    def is_in_review(self):
+        return self.status == CampaignStatus.IN_REVIEW
+
+    @property
+    def is_live(self):
+        return self.status == CampaignStatus.LIVE
+
+    @property
+    def is_funded(self):
+        """Succeeded or realised: the goal was reached (or kept what it raised)."""
+        return self.status in self.FUNDED_STATUSES
+
+    @property
+    def is_failed(self):
+        return self.status == CampaignStatus.FAILED
+
+    @property
+    def is_cancelled(self):
+        return self.status == CampaignStatus.CANCELLED
+
+    @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def accepts_updates(self):
+        """Updates can be posted once the initiative is public (not a draft or in review)."""
+        return self.status in self.PUBLIC_STATUSES
 
     @property
     def percentage(self):

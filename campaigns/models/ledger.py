@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class PledgeStatus(models.TextChoices):
@@ -25,11 +27,13 @@ def shown_name(public_name, is_anonymous):
     return public_name
 
 
-class Pledge(models.Model):
+class Pledge(FSMModelMixin, models.Model):
     """A promise of money to a campaign; its payment attempts and refunds are kept apart.
 
-    pending → paid → refund_pending → refunded, or pending → failed | expired.
-    Only a verified Stripe event moves a pledge to paid.
+    pending → paid → refund_pending → refunded, or pending → failed | expired, and a failed
+    or expired pledge may be retried (→ pending). Only a verified Stripe event moves a
+    pledge to paid. The status changes only through the ``@transition`` methods below,
+    fired by the services through ``campaigns.state.fire``.
     """
 
     Status = PledgeStatus
@@ -53,8 +57,12 @@ class Pledge(models.Model):
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     message = models.CharField(_("message"), max_length=500, blank=True)
     language = models.CharField(max_length=8, default="nl")
-    status = models.CharField(
-        _("status"), max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.PENDING
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=PledgeStatus.choices,
+        default=PledgeStatus.PENDING,
+        protected=True,
     )
     flagged_reason = models.CharField(_("flagged for staff"), max_length=200, blank=True)
     paid_session_id = models.CharField(max_length=255, blank=True, editable=False)
@@ -84,6 +92,71 @@ class Pledge(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.amount_cents / 100:.2f} {self.currency} ({self.status})"
+
+    # Transitions. Bodies set only what moves with the state; services save and audit.
+
+    @transition(
+        field=status,
+        source=[PledgeStatus.PENDING, PledgeStatus.FAILED, PledgeStatus.EXPIRED],
+        target=PledgeStatus.PAID,
+    )
+    def pay(self):
+        """A verified payment wins, even over a failure or expiry that Stripe sent first."""
+        self.paid_at = timezone.now()
+
+    @transition(field=status, source=PledgeStatus.PENDING, target=PledgeStatus.FAILED)
+    def fail(self):
+        pass
+
+    @transition(field=status, source=PledgeStatus.PENDING, target=PledgeStatus.EXPIRED)
+    def expire(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[PledgeStatus.FAILED, PledgeStatus.EXPIRED],
+        target=PledgeStatus.PENDING,
+    )
+    def retry(self):
+        pass
+
+    @transition(field=status, source=PledgeStatus.PAID, target=PledgeStatus.REFUND_PENDING)
+    def request_refund(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[PledgeStatus.PAID, PledgeStatus.REFUND_PENDING],
+        target=PledgeStatus.REFUNDED,
+    )
+    def complete_refund(self):
+        pass
+
+    @property
+    def is_pending(self):
+        return self.status == PledgeStatus.PENDING
+
+    @property
+    def is_paid(self):
+        return self.status == PledgeStatus.PAID
+
+    @property
+    def is_refunded(self):
+        return self.status == PledgeStatus.REFUNDED
+
+    @property
+    def is_counted(self):
+        """Paid, or paid and being refunded: the money is in the campaign's total."""
+        return self.status in self.COUNTED_STATUSES
+
+    @property
+    def was_paid(self):
+        """The money arrived at some point, whether or not it has gone back since."""
+        return self.status in (*self.COUNTED_STATUSES, PledgeStatus.REFUNDED)
+
+    @property
+    def can_be_retried(self):
+        return self.status in (PledgeStatus.PENDING, PledgeStatus.FAILED, PledgeStatus.EXPIRED)
 
     @property
     def supporter_key(self):
@@ -145,6 +218,10 @@ class PaymentAttempt(models.Model):
     @property
     def idempotency_key(self):
         return f"checkout-{self.reference}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
 
 
 class Refund(models.Model):

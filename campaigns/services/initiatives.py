@@ -6,27 +6,22 @@ requests can never both move a campaign out of the same state.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import notify
 from campaigns import audit
+from campaigns.audit import Action
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.services.locks import lock_campaign as _lock_campaign
+from campaigns.state import fire
 
 
-def _transition(campaign, to_status, *, allowed_from, actor=None, action, **data):
-    if campaign.status not in allowed_from:
-        raise TransitionNotAllowed(
-            _("This initiative cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": campaign.get_status_display(), "to": Campaign.Status(to_status).label}
-        )
-    from_status = campaign.status
-    campaign.status = to_status
-    return audit.record(
-        campaign, action, actor=actor, from_state=from_status, to_state=to_status, **data
-    )
+def _refused(campaign, to_status):
+    return _("This initiative cannot go from “%(from)s” to “%(to)s”.") % {
+        "from": campaign.get_status_display(),
+        "to": Campaign.Status(to_status).label,
+    }
 
 
 @transaction.atomic
@@ -39,7 +34,7 @@ def create_initiative(*, user, neighbourhood, page, budget_lines):
     page.save_revision(user=user, log_action=True)
     campaign = Campaign.objects.create(page=page, currency=page.currency)
     campaign.initiators.add(user)
-    audit.record(campaign, "created", actor=user, to_state=campaign.status)
+    audit.record(campaign, Action.CAMPAIGN_CREATED, actor=user, to_state=campaign.status)
     return campaign
 
 
@@ -60,7 +55,7 @@ def save_initiative_draft(*, campaign, user, page, budget_lines, neighbourhood=N
     if campaign.status == Campaign.Status.LIVE:
         # Changes to a live initiative's terms are moderated too; the live version stays up.
         _start_or_resume_workflow(page, user)
-    audit.record(campaign, "edited", actor=user, revision=revision.pk)
+    audit.record(campaign, Action.CAMPAIGN_EDITED, actor=user, revision=revision.pk)
     return revision
 
 
@@ -79,16 +74,15 @@ def _start_or_resume_workflow(page, user):
 @transaction.atomic
 def submit_for_review(*, campaign, user):
     campaign = _lock_campaign(campaign.pk)
-    _transition(
-        campaign,
-        Campaign.Status.IN_REVIEW,
-        allowed_from=[Campaign.Status.DRAFT],
-        actor=user,
-        action="submitted",
-    )
-    campaign.submitted_at = timezone.now()
     campaign.moderator_note = ""
-    campaign.save(update_fields=["status", "submitted_at", "moderator_note"])
+    fire(
+        campaign,
+        "submit",
+        action=Action.CAMPAIGN_SUBMITTED,
+        actor=user,
+        update_fields=["submitted_at", "moderator_note"],
+        message=_refused(campaign, Campaign.Status.IN_REVIEW),
+    )
     _start_or_resume_workflow(campaign.page, user)
     return campaign
 
@@ -99,15 +93,14 @@ def mark_live(*, campaign, user=None):
     campaign = _lock_campaign(campaign.pk)
     if campaign.status == Campaign.Status.LIVE:
         return campaign
-    _transition(
+    fire(
         campaign,
-        Campaign.Status.LIVE,
-        allowed_from=[Campaign.Status.DRAFT, Campaign.Status.IN_REVIEW],
+        "approve",
+        action=Action.CAMPAIGN_APPROVED,
         actor=user,
-        action="approved",
+        update_fields=["live_at"],
+        message=_refused(campaign, Campaign.Status.LIVE),
     )
-    campaign.live_at = timezone.now()
-    campaign.save(update_fields=["status", "live_at"])
     notify("campaign.approved", campaign_id=campaign.pk)
     return campaign
 
@@ -116,23 +109,20 @@ def mark_live(*, campaign, user=None):
 def request_changes(*, campaign, user=None, comment=""):
     """A moderator sent the initiative back; the initiator can edit and resubmit it."""
     campaign = _lock_campaign(campaign.pk)
+    campaign.moderator_note = comment
     if campaign.status != Campaign.Status.IN_REVIEW:
         # A live initiative whose edit was rejected simply stays live with its old version.
-        campaign.moderator_note = comment
         campaign.save(update_fields=["moderator_note"])
-        entry = audit.record(campaign, "edit_rejected", actor=user, comment=comment)
-        notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
-        return campaign
-    entry = _transition(
-        campaign,
-        Campaign.Status.DRAFT,
-        allowed_from=[Campaign.Status.IN_REVIEW],
-        actor=user,
-        action="changes_requested",
-        comment=comment,
-    )
-    campaign.moderator_note = comment
-    campaign.save(update_fields=["status", "moderator_note"])
+        entry = audit.record(campaign, Action.CAMPAIGN_EDIT_REJECTED, actor=user, comment=comment)
+    else:
+        entry = fire(
+            campaign,
+            "request_changes",
+            action=Action.CAMPAIGN_CHANGES_REQUESTED,
+            actor=user,
+            update_fields=["moderator_note"],
+            comment=comment,
+        )
     notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
     return campaign
 
@@ -141,26 +131,23 @@ def request_changes(*, campaign, user=None, comment=""):
 def withdraw_from_review(*, campaign, user=None):
     campaign = _lock_campaign(campaign.pk)
     if campaign.status == Campaign.Status.IN_REVIEW:
-        _transition(
+        fire(
             campaign,
-            Campaign.Status.DRAFT,
-            allowed_from=[Campaign.Status.IN_REVIEW],
+            "withdraw_from_review",
+            action=Action.CAMPAIGN_WITHDRAWN_FROM_REVIEW,
             actor=user,
-            action="withdrawn_from_review",
         )
-        campaign.save(update_fields=["status"])
     return campaign
 
 
 @transaction.atomic
 def mark_realised(*, campaign, user):
     campaign = _lock_campaign(campaign.pk)
-    _transition(
+    fire(
         campaign,
-        Campaign.Status.REALISED,
-        allowed_from=[Campaign.Status.SUCCEEDED],
+        "realise",
+        action=Action.CAMPAIGN_REALISED,
         actor=user,
-        action="realised",
+        message=_refused(campaign, Campaign.Status.REALISED),
     )
-    campaign.save(update_fields=["status"])
     return campaign

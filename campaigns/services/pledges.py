@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import notify
 from campaigns import audit
+from campaigns.audit import Action
 from campaigns.models import Campaign, DigestItem, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
 from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
 from campaigns.services.locks import lock_campaign, lock_pledge
 from campaigns.services.totals import count_pledge, uncount_pledge
 from campaigns.services.updates import add_digest_item
+from campaigns.state import fire
 from cms.money import format_money
 
 logger = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ def create_pledge(
     )
     audit.record(
         pledge,
-        "pledge_created",
+        Action.PLEDGE_CREATED,
         actor=donor,
         to_state=pledge.status,
         amount_cents=pledge.amount_cents,
@@ -111,12 +113,12 @@ def open_checkout(*, attempt, success_url, cancel_url):
 def retry_payment(*, pledge):
     """A new payment attempt for a pledge whose earlier attempt failed or expired."""
     pledge = lock_pledge(pledge.pk)
-    if pledge.status not in (Pledge.Status.PENDING, Pledge.Status.FAILED, Pledge.Status.EXPIRED):
+    if not pledge.can_be_retried:
         raise CampaignClosed(_("This donation is already paid or refunded."))
     if not pledge.campaign.is_open_for_support:
         raise CampaignClosed()
     if pledge.status != Pledge.Status.PENDING:
-        _move(pledge, Pledge.Status.PENDING, "payment_retried")
+        _move(pledge, "retry", Action.PAYMENT_RETRIED)
     return PaymentAttempt.objects.create(
         pledge=pledge,
         gateway=settings.PAYMENT_GATEWAY,
@@ -125,24 +127,9 @@ def retry_payment(*, pledge):
     )
 
 
-def _move(pledge, to_status, action, *, actor=None, actor_label="", **data):
-    from_status = pledge.status
-    pledge.status = to_status
-    fields = ["status"]
-    if to_status == Pledge.Status.PAID:
-        pledge.paid_at = timezone.now()
-        fields += ["paid_at", "paid_session_id", "paid_payment_intent_id"]
-    pledge.save(update_fields=fields)
-    audit.record(
-        pledge,
-        action,
-        actor=actor,
-        actor_label=actor_label,
-        from_state=from_status,
-        to_state=to_status,
-        amount_cents=pledge.amount_cents,
-        **data,
-    )
+def _move(pledge, transition, action, **audit_data):
+    """Fire a pledge transition; its audit entry carries the pledge's amount."""
+    fire(pledge, transition, action=action, amount_cents=pledge.amount_cents, **audit_data)
 
 
 def _update_attempt(pledge, session_id, payment_intent_id, status):
@@ -174,7 +161,14 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         return ALREADY_PAID
     pledge.paid_session_id = session_id
     pledge.paid_payment_intent_id = payment_intent_id
-    _move(pledge, Pledge.Status.PAID, "paid", actor_label="stripe", event=event_id)
+    _move(
+        pledge,
+        "pay",
+        Action.PLEDGE_PAID,
+        actor_label="stripe",
+        update_fields=["paid_at", "paid_session_id", "paid_payment_intent_id"],
+        event=event_id,
+    )
     count_pledge(pledge.campaign, pledge)
     add_digest_item(
         campaign_id=pledge.campaign_id,
@@ -184,9 +178,13 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         f"({pledge.display_name or 'anonymous'})",
     )
     notify("pledge.paid", pledge_id=pledge.pk)
-    if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
+    late_refund_reason = {
+        Campaign.Status.FAILED: "campaign_not_funded",
+        Campaign.Status.CANCELLED: "campaign_cancelled",
+    }.get(pledge.campaign.status)
+    if late_refund_reason:
         # A late payment to a campaign that did not make it goes straight back.
-        request_refund(pledge=pledge, reason="campaign_not_funded")
+        request_refund(pledge=pledge, reason=late_refund_reason)
     return PAID
 
 
@@ -194,9 +192,9 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
 def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
     """A payment failed or its session expired; only a pending pledge changes."""
     pledge = lock_pledge(pledge_id)
-    attempt_status = {
-        Pledge.Status.FAILED: PaymentAttempt.Status.FAILED,
-        Pledge.Status.EXPIRED: PaymentAttempt.Status.EXPIRED,
+    attempt_status, transition, action = {
+        Pledge.Status.FAILED: (PaymentAttempt.Status.FAILED, "fail", Action.PAYMENT_FAILED),
+        Pledge.Status.EXPIRED: (PaymentAttempt.Status.EXPIRED, "expire", Action.PAYMENT_EXPIRED),
     }[to_status]
     if session_id:
         PaymentAttempt.objects.filter(pledge=pledge, checkout_session_id=session_id).exclude(
@@ -208,7 +206,7 @@ def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
         pledge=pledge, status__in=[PaymentAttempt.Status.OPEN, PaymentAttempt.Status.CREATED]
     ).exists():
         return False  # another attempt of this pledge may still be paid
-    _move(pledge, to_status, f"payment_{to_status}", actor_label="stripe", event=event_id)
+    _move(pledge, transition, action, actor_label="stripe", event=event_id)
     notify("pledge.failed", pledge_id=pledge.pk)
     return True
 
@@ -218,7 +216,7 @@ def flag_pledge(*, pledge_id, reason):
     pledge = lock_pledge(pledge_id)
     pledge.flagged_reason = reason[:200]
     pledge.save(update_fields=["flagged_reason"])
-    audit.record(pledge, "flagged", actor_label="stripe", reason=reason)
+    audit.record(pledge, Action.PLEDGE_FLAGGED, actor_label="stripe", reason=reason)
 
 
 @transaction.atomic
@@ -238,7 +236,7 @@ def request_refund(*, pledge, actor=None, reason="requested"):
             "reason": reason,
         },
     )
-    _move(pledge, Pledge.Status.REFUND_PENDING, "refund_requested", actor=actor, reason=reason)
+    _move(pledge, "request_refund", Action.REFUND_REQUESTED, actor=actor, reason=reason)
     transaction.on_commit(lambda: _enqueue_refund(refund.pk), robust=True)
     return refund
 
@@ -285,7 +283,7 @@ def complete_refund(*, pledge_id, external_id="", event_id=""):
             completed_at=timezone.now(),
             reason="outside_platform",
         )
-    _move(pledge, Pledge.Status.REFUNDED, "refunded", actor_label="stripe", event=event_id)
+    _move(pledge, "complete_refund", Action.PLEDGE_REFUNDED, actor_label="stripe", event=event_id)
     uncount_pledge(pledge.campaign, pledge)
     notify("pledge.refunded", pledge_id=pledge.pk)
     return True

@@ -4,11 +4,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.notify import notify
-from campaigns import audit
+from campaigns.audit import Action
 from campaigns.models import Campaign, FundingModel, Pledge
 from campaigns.services.locks import lock_campaign
 from campaigns.services.pledges import request_refund
 from campaigns.services.totals import forget_cached_page
+from campaigns.state import fire
 
 
 @transaction.atomic
@@ -25,27 +26,30 @@ def settle_campaign(*, campaign_id, now=None):
     page = campaign.page
     goal_met = campaign.raised_cents >= page.goal_cents
     if goal_met or page.funding_model == FundingModel.KEEP_WHAT_YOU_RAISE:
-        to_status = Campaign.Status.SUCCEEDED
+        transition, action = "succeed", Action.CAMPAIGN_SUCCEEDED
     else:
-        to_status = Campaign.Status.FAILED
-    audit.record(
+        transition, action = "fail", Action.CAMPAIGN_FAILED
+    fire(
         campaign,
-        "settled",
+        transition,
+        action=action,
         actor_label="deadline",
-        from_state=campaign.status,
-        to_state=to_status,
+        update_fields=["closed_at"],
         amount_cents=campaign.raised_cents,
         goal_cents=page.goal_cents,
     )
-    campaign.status = to_status
-    campaign.closed_at = now
-    campaign.save(update_fields=["status", "closed_at"])
     forget_cached_page(campaign)
-    notify("campaign.settled", campaign_id=campaign.pk, status=to_status)
-    if to_status == Campaign.Status.FAILED:
-        for pledge in Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID):
-            request_refund(pledge=pledge, reason="campaign_not_funded")
+    notify("campaign.settled", campaign_id=campaign.pk, status=campaign.status)
+    if campaign.status == Campaign.Status.FAILED:
+        refund_paid_pledges(campaign, reason="campaign_not_funded")
     return campaign
+
+
+def refund_paid_pledges(campaign, *, reason, actor=None):
+    """Refund every paid pledge of a locked campaign, pledges locked in id order."""
+    paid = Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID).order_by("pk")
+    for pledge in paid:
+        request_refund(pledge=pledge, actor=actor, reason=reason)
 
 
 def due_campaign_ids(now=None):

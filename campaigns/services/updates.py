@@ -28,7 +28,7 @@ def post_update(*, campaign, author, title, body, image=None):
     update = InitiativeUpdate.objects.create(
         campaign=campaign, author=author, title=title, body=body, image=image
     )
-    audit.record(update, "update_posted", actor=author)
+    audit.record(update, audit.Action.UPDATE_POSTED, actor=author)
     forget_initiative_page_on_commit(campaign.page_id)
     notify("update.posted", update_id=update.pk)
     return update

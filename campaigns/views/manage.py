@@ -14,9 +14,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from campaigns import services
-from campaigns.forms import BudgetLineFormSet, InitiativeForm, TaskFormSet
+from campaigns.forms import BudgetLineFormSet, CancelInitiativeForm, InitiativeForm, TaskFormSet
 from campaigns.models import Campaign, InitiativePage
 from campaigns.permissions import can_edit_initiative
+from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
 from tasks.models import Task
 from tasks.services import save_task_edits
@@ -133,7 +134,7 @@ def initiative_create(request):
 @login_required
 def initiative_edit(request, page_id):
     campaign = _editable_campaign(request, page_id)
-    if campaign.status not in Campaign.EDITABLE_STATUSES:
+    if not campaign.is_editable:
         messages.error(request, _("An initiative that is in review or closed cannot be edited."))
         return redirect("campaigns:my_initiatives")
     page = campaign.page.get_latest_revision_as_object()
@@ -153,7 +154,7 @@ def initiative_edit(request, page_id):
                     neighbourhood=form.cleaned_data["neighbourhood"],
                 )
                 save_task_edits(initiative=campaign.page, user=request.user, formset=task_formset)
-            if campaign.status == Campaign.Status.LIVE:
+            if campaign.is_live:
                 messages.success(request, _("Your changes were sent to the moderators for review."))
             else:
                 messages.success(request, _("Your changes are saved."))
@@ -194,6 +195,35 @@ def initiative_submit(request, page_id):
         return redirect("campaigns:my_initiatives")
     messages.success(request, _("Thank you! A moderator will review your initiative soon."))
     return redirect("campaigns:my_initiatives")
+
+
+@login_required
+def initiative_cancel(request, page_id):
+    """Confirm, then cancel a live initiative with a reason; its donations are refunded.
+
+    A GET shows the confirmation form; only a POST with a reason and the box ticked
+    cancels. Others than the initiators and moderators get 403 (404 for a draft).
+    """
+    campaign = _editable_campaign(request, page_id)
+    form = CancelInitiativeForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
+    if not campaign.is_live:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            cancel_campaign(
+                campaign=campaign, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The initiative is cancelled. Every donation is being refunded.")
+            )
+            return redirect("campaigns:my_initiatives")
+    return render(
+        request, "campaigns/cancel.html", {"campaign": campaign, "form": form}, status=status
+    )
 
 
 @login_required

@@ -24,7 +24,7 @@ def post_update(request, page_id):
     campaign = _editable_campaign(request, page_id)
     form = UpdateForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if campaign.status not in Campaign.PUBLIC_STATUSES:
+        if not campaign.accepts_updates:
             form.add_error(None, _("Updates can be posted once the initiative is live."))
         elif form.is_valid():
             data = form.cleaned_data

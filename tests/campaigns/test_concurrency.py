@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from campaigns import jobs
+from campaigns.audit import Action
 from campaigns.models import AuditEntry, Campaign, PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.services import ledger_totals
 from campaigns.services import settlement as settlement_services
@@ -181,7 +182,10 @@ def test_concurrent_settlement_and_refunds_refund_each_pledge_once(requires_post
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.FAILED
     assert (
-        AuditEntry.objects.filter(object_type="campaigns.campaign", action="settled").count() == 1
+        AuditEntry.objects.filter(
+            object_type="campaigns.campaign", action=Action.CAMPAIGN_FAILED, from_state="live"
+        ).count()
+        == 1
     )
     assert Refund.objects.count() == 20
     assert set(Pledge.objects.values_list("status", flat=True)) == {Pledge.Status.REFUND_PENDING}

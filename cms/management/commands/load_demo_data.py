@@ -20,8 +20,10 @@ from wagtail.models import Page, Site
 
 from accounts.models import Membership, Organisation
 from accounts.notify import muted
-from campaigns import audit, services
+from campaigns import services
+from campaigns.audit import Action
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
+from campaigns.state import fire
 from campaigns.story import text_to_blocks
 from cms.demo import content
 from cms.models import CityPage, HomePage, NeighbourhoodPage
@@ -207,12 +209,11 @@ class Command(BaseCommand):
     def close(self, campaign, status):
         """Demo history: put a campaign in the state its deadline would have given it."""
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        audit.record(
-            campaign, "demo_closed", actor_label="demo", from_state=campaign.status, to_state=status
-        )
-        campaign.status = status
-        campaign.closed_at = timezone.now()
-        campaign.save(update_fields=["status", "closed_at"])
+        transition, action = {
+            Campaign.Status.SUCCEEDED: ("succeed", Action.CAMPAIGN_SUCCEEDED),
+            Campaign.Status.FAILED: ("fail", Action.CAMPAIGN_FAILED),
+        }[status]
+        fire(campaign, transition, action=action, actor_label="demo", update_fields=["closed_at"])
 
     def add_tasks(self, page, done_count, residents, state):
         helpers = list(residents.values())
