@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks and offers")
+
+    def ready(self):
+        from campaigns.forms import register_initiative_form_section
+        from campaigns.services.totals import register_support_source
+        from tasks.forms import TaskFormSection
+        from tasks.support import OfferSupport, SignUpSupport
+
+        register_support_source(SignUpSupport())
+        register_support_source(OfferSupport())
+        register_initiative_form_section(TaskFormSection())
