@@ -132,6 +132,11 @@ class Task(StateMachineModel):
     def is_done(self):
         return self.status == TaskStatus.DONE
 
+    @property
+    def takes_helpers(self):
+        """Hands and skill tasks take sign-ups; space and material tasks take offers."""
+        return self.kind in self.PEOPLE_KINDS
+
 
 class SignUpStatus(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")
