@@ -218,3 +218,20 @@ def test_delete_signup_and_delete_offer_uncount_and_free_the_place(campaign):
     task.refresh_from_db()
     space.refresh_from_db()
     assert task.is_open and space.is_open
+
+
+def test_deleting_a_user_any_way_uncounts_their_help(campaign):
+    task = TaskFactory(initiative=campaign.page, people_needed=1)
+    space = TaskFactory(initiative=campaign.page, kind=Task.Kind.SPACE, people_needed=1)
+    person = UserFactory()
+    services.sign_up(task=task, user=person)
+    offer = services.make_offer(task=space, user=person, kind=Task.Kind.SPACE, description="Zaal")
+    services.decide_offer(offer=offer, accept=True, user=campaign.initiators.get())
+    assert assert_totals_match_ledger(campaign).supporter_count == 1
+
+    person.delete()
+
+    assert assert_totals_match_ledger(campaign).supporter_count == 0
+    task.refresh_from_db()
+    space.refresh_from_db()
+    assert task.is_open and space.is_open
