@@ -111,9 +111,7 @@ def manage_tasks(request, page_id):
         )
     )
     suggestions = {
-        task.pk: list(services.matching_standing_offers(task))
-        for task in tasks
-        if task.status != Task.Status.DONE
+        task.pk: list(services.matching_standing_offers(task)) for task in tasks if not task.is_done
     }
     return render(
         request,
