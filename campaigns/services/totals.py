@@ -56,8 +56,7 @@ def register_support_source(source):
     - ``has_key(campaign, key, exclude)``: does ``key`` support the campaign through this
       source, leaving out the item ``exclude`` (a ``(kind, pk)`` pair)?
     """
-    if any(existing.kind == source.kind for existing in _SOURCES):
-        _SOURCES[:] = [existing for existing in _SOURCES if existing.kind != source.kind]
+    _SOURCES[:] = [existing for existing in _SOURCES if existing.kind != source.kind]
     _SOURCES.append(source)
 
 
