@@ -39,11 +39,13 @@ class Action:
     TASK_DONE = "task_done"
     SIGNED_UP = "signed_up"
     SIGNUP_WITHDRAWN = "withdrawn"
+    SIGNUP_RELEASED = "signup_released"
     HOURS_CONFIRMED = "hours_confirmed"
     OFFER_MADE = "offer_made"
     OFFER_ACCEPTED = "offer_accepted"
     OFFER_DECLINED = "offer_declined"
     OFFER_WITHDRAWN = "offer_withdrawn"
+    OFFER_RELEASED = "offer_released"
     STANDING_OFFER_LISTED = "standing_offer_listed"
     STANDING_OFFER_REQUESTED = "standing_offer_requested"
 

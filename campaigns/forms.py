@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
-from tasks.models import Task
 
 RULES = settings.WIJKKAPITAAL
 
@@ -223,45 +222,35 @@ BudgetLineFormSet = forms.formset_factory(
 )
 
 
-class TaskForm(forms.ModelForm):
-    class Meta:
-        model = Task
-        fields = [
-            "title",
-            "kind",
-            "description",
-            "people_needed",
-            "place",
-            "estimated_hours",
-            "starts_at",
-            "ends_at",
-        ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "starts_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-            "ends_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-        }
-        help_texts = {"starts_at": _("Leave empty for a flexible task.")}
+class InitiativeFormSection:
+    """A part of the initiative form that a higher app adds (the task list, say).
 
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The time window must end after it starts."))
-        if ends and not starts:
-            self.add_error(
-                "starts_at", _("Give a start time, or leave both empty for a flexible task.")
-            )
-        return cleaned
+    Registered from ``AppConfig.ready`` with :func:`register_initiative_form_section`,
+    so that this app shows and saves it without importing the app that owns it.
+    ``context_name`` names the formset in the template's context.
+    """
+
+    context_name = ""
+
+    def formset(self, data=None, *, page=None):
+        """The formset, bound to ``data`` when given; ``page`` is None for a new initiative."""
+        raise NotImplementedError
+
+    def save(self, formset, *, initiative, user):
+        """Store a valid formset, inside the view's transaction."""
+        raise NotImplementedError
 
 
-TaskFormSet = forms.modelformset_factory(
-    Task, form=TaskForm, extra=1, can_delete=True, max_num=50, validate_max=True
-)
+_SECTIONS = []
+
+
+def register_initiative_form_section(section):
+    _SECTIONS[:] = [s for s in _SECTIONS if s.context_name != section.context_name]
+    _SECTIONS.append(section)
+
+
+def initiative_form_sections():
+    return tuple(_SECTIONS)
 
 
 class CancelInitiativeForm(forms.Form):

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from campaigns.forms import EuroField
+from campaigns.forms import EuroField, InitiativeFormSection
 from cms.models import NeighbourhoodPage
-from tasks.models import MAX_OFFER_VALUE_CENTS, Offer
+from tasks.models import MAX_OFFER_VALUE_CENTS, Offer, Task
+from tasks.services import save_task_edits
 
 
 class SignUpForm(forms.Form):
@@ -86,3 +87,48 @@ class StandingOfferForm(OfferForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = Task.EDITABLE_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        help_texts = {"starts_at": _("Leave empty for a flexible task.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The time window must end after it starts."))
+        if ends and not starts:
+            self.add_error(
+                "starts_at", _("Give a start time, or leave both empty for a flexible task.")
+            )
+        return cleaned
+
+
+TaskFormSet = forms.modelformset_factory(
+    Task, form=TaskForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class TaskFormSection(InitiativeFormSection):
+    """The task list of the initiative form; deleted tasks go through ``delete_task``."""
+
+    context_name = "task_formset"
+
+    def formset(self, data=None, *, page=None):
+        tasks = Task.objects.filter(initiative_id=page.pk) if page else Task.objects.none()
+        return TaskFormSet(data, prefix="tasks", queryset=tasks)
+
+    def save(self, formset, *, initiative, user):
+        save_task_edits(initiative=initiative, user=user, formset=formset)

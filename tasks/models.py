@@ -2,7 +2,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+
+class StateMachineModel(FSMModelMixin, models.Model):
+    """A model whose protected ``status`` moves only through its declared transitions.
+
+    ``full_clean`` leaves ``status`` alone: cleaning a field assigns it again, which a
+    protected field refuses, and a transition can only reach a declared state anyway.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude={*(exclude or ()), "status"})
 
 
 class TaskKind(models.TextChoices):
@@ -18,12 +34,27 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class Task(models.Model):
-    """Something an initiative needs besides money: hands, a skill, a space or material."""
+class Task(StateMachineModel):
+    """Something an initiative needs besides money: hands, a skill, a space or material.
+
+    States: open ⇄ full (``fill``, ``reopen``, as places are taken and freed) and
+    open | full → done (``complete``, by the initiator).
+    """
 
     Kind = TaskKind
     Status = TaskStatus
     PEOPLE_KINDS = [TaskKind.HANDS, TaskKind.SKILL]
+    # What an initiator edits; a service saves only these, never a status read before its lock.
+    EDITABLE_FIELDS = [
+        "title",
+        "kind",
+        "description",
+        "people_needed",
+        "place",
+        "estimated_hours",
+        "starts_at",
+        "ends_at",
+    ]
 
     initiative = models.ForeignKey(
         "campaigns.InitiativePage", on_delete=models.CASCADE, related_name="tasks"
@@ -47,8 +78,12 @@ class Task(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1000)],
     )
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    status = FSMField(
+        _("status"),
+        max_length=8,
+        choices=TaskStatus.choices,
+        default=TaskStatus.OPEN,
+        protected=True,
     )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,6 +108,35 @@ class Task(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The time window must end after it starts.")})
 
+    @transition(field=status, source=TaskStatus.OPEN, target=TaskStatus.FULL)
+    def fill(self):
+        """Every place is taken."""
+
+    @transition(field=status, source=TaskStatus.FULL, target=TaskStatus.OPEN)
+    def reopen(self):
+        """A place came free again."""
+
+    @transition(field=status, source=[TaskStatus.OPEN, TaskStatus.FULL], target=TaskStatus.DONE)
+    def complete(self):
+        """The initiator marks the task done."""
+
+    @property
+    def is_open(self):
+        return self.status == TaskStatus.OPEN
+
+    @property
+    def is_full(self):
+        return self.status == TaskStatus.FULL
+
+    @property
+    def is_done(self):
+        return self.status == TaskStatus.DONE
+
+    @property
+    def takes_helpers(self):
+        """Hands and skill tasks take sign-ups; space and material tasks take offers."""
+        return self.kind in self.PEOPLE_KINDS
+
 
 class SignUpStatus(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")
@@ -80,7 +144,15 @@ class SignUpStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class SignUp(models.Model):
+class SignUp(StateMachineModel):
+    """A neighbour helping with a task.
+
+    States: signed_up → withdrawn (``withdraw``, by the helper) and signed_up → done
+    (``complete``, when the initiator confirms the hours; confirming again corrects them).
+    A withdrawn helper may sign up again (``sign_up_again``). ``release`` withdraws any
+    active sign-up when its task or its helper is deleted.
+    """
+
     Status = SignUpStatus
     ACTIVE_STATUSES = [SignUpStatus.SIGNED_UP, SignUpStatus.DONE]
 
@@ -89,8 +161,12 @@ class SignUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=SignUpStatus.choices, default=SignUpStatus.SIGNED_UP
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=SignUpStatus.choices,
+        default=SignUpStatus.SIGNED_UP,
+        protected=True,
     )
     hours_confirmed = models.DecimalField(
         _("hours confirmed"), max_digits=5, decimal_places=1, null=True, blank=True
@@ -107,6 +183,46 @@ class SignUp(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.task}"
+
+    @transition(field=status, source=SignUpStatus.SIGNED_UP, target=SignUpStatus.WITHDRAWN)
+    def withdraw(self):
+        """The helper withdraws before the task starts."""
+
+    @transition(field=status, source=SignUpStatus.WITHDRAWN, target=SignUpStatus.SIGNED_UP)
+    def sign_up_again(self):
+        """A withdrawn helper signs up again (the unique sign-up row is reused)."""
+
+    @transition(
+        field=status,
+        source=[SignUpStatus.SIGNED_UP, SignUpStatus.DONE],
+        target=SignUpStatus.DONE,
+    )
+    def complete(self):
+        """The initiator confirms the hours worked (set on ``hours_confirmed``)."""
+
+    @transition(
+        field=status,
+        source=[SignUpStatus.SIGNED_UP, SignUpStatus.DONE],
+        target=SignUpStatus.WITHDRAWN,
+    )
+    def release(self):
+        """The task or the helper is being deleted: the sign-up no longer counts."""
+
+    @property
+    def is_signed_up(self):
+        return self.status == SignUpStatus.SIGNED_UP
+
+    @property
+    def is_withdrawn(self):
+        return self.status == SignUpStatus.WITHDRAWN
+
+    @property
+    def is_done(self):
+        return self.status == SignUpStatus.DONE
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
 
 
 class OfferKind(models.TextChoices):
@@ -125,11 +241,15 @@ class OfferStatus(models.TextChoices):
 MAX_OFFER_VALUE_CENTS = 100_000_00
 
 
-class Offer(models.Model):
+class Offer(StateMachineModel):
     """Space, material or a skill offered by a person or an organisation.
 
     Either for a task (``task`` set) or standing: what a neighbourhood has, listed on the
     neighbourhood page and suggested to initiators who need that kind of thing.
+
+    States: offered → accepted | declined (``accept``, ``decline``, by the initiator) or
+    withdrawn (``withdraw``, by the giver, only while unanswered). ``release`` withdraws an
+    open or accepted offer when its task or its giver is deleted.
     """
 
     Kind = OfferKind
@@ -171,8 +291,12 @@ class Offer(models.Model):
         default=0,
         validators=[MaxValueValidator(MAX_OFFER_VALUE_CENTS)],
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.OFFERED
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=OfferStatus.choices,
+        default=OfferStatus.OFFERED,
+        protected=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -194,6 +318,42 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.description
+
+    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.ACCEPTED)
+    def accept(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.DECLINED)
+    def decline(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.WITHDRAWN)
+    def withdraw(self):
+        """The giver takes back an offer nobody answered yet."""
+
+    @transition(
+        field=status,
+        source=[OfferStatus.OFFERED, OfferStatus.ACCEPTED],
+        target=OfferStatus.WITHDRAWN,
+    )
+    def release(self):
+        """The task or the giver is being deleted: the offer no longer counts."""
+
+    @property
+    def is_offered(self):
+        return self.status == OfferStatus.OFFERED
+
+    @property
+    def is_accepted(self):
+        return self.status == OfferStatus.ACCEPTED
+
+    @property
+    def is_declined(self):
+        return self.status == OfferStatus.DECLINED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == OfferStatus.WITHDRAWN
 
     @property
     def giver_name(self):

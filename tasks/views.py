@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.forms import TaskForm
 from campaigns.models import Campaign
 from campaigns.permissions import can_manage_tasks
 from campaigns.services import ServiceError
 from tasks import services
-from tasks.forms import HoursForm, OfferForm, SignUpForm, StandingOfferForm
+from tasks.forms import HoursForm, OfferForm, SignUpForm, StandingOfferForm, TaskForm
 from tasks.models import Offer, SignUp, Task
 
 
@@ -45,7 +44,9 @@ def _task_card(request, task, error=None):
         ).get(pk=task.pk)
         my_signups = {
             s.task_id: s
-            for s in SignUp.objects.filter(task=task, user=request.user, status="signed_up")
+            for s in SignUp.objects.filter(
+                task=task, user=request.user, status=SignUp.Status.SIGNED_UP
+            )
         }
         return render(
             request,
@@ -110,9 +111,7 @@ def manage_tasks(request, page_id):
         )
     )
     suggestions = {
-        task.pk: list(services.matching_standing_offers(task))
-        for task in tasks
-        if task.status != Task.Status.DONE
+        task.pk: list(services.matching_standing_offers(task)) for task in tasks if not task.is_done
     }
     return render(
         request,

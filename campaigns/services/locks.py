@@ -1,4 +1,22 @@
-"""Row locks in one fixed order (campaign, then pledge) so that services never deadlock."""
+"""Row locks in one fixed order, so that services never deadlock.
+
+Lock order
+----------
+Every service that changes running state takes its row locks at its start, before its
+first write, and always in this order:
+
+1. the campaign (:func:`lock_campaign`; never its Wagtail page, which editors save);
+2. then, on the money side, the pledge (:func:`lock_pledge`), and its refund;
+3. or, on the time-and-kind side, the task (``tasks.services.lock_task``), then its
+   sign-ups or offers.
+
+A service that touches several campaigns (releasing a person's support before their
+account is deleted) visits them in ascending initiative order; a standing offer belongs
+to no campaign, so only the offer is locked. The campaign lock is what
+serialises the cached totals (``raised_cents``, ``supporter_count``) with the ledger:
+whoever counts or un-counts support holds it. Reads that decide a write (is the task
+full? was this pledge already paid?) happen after the locks, never before.
+"""
 
 from campaigns.models import Campaign, Pledge
 

@@ -17,42 +17,56 @@ def _counted_pledges(campaign):
     return Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED_STATUSES)
 
 
-def _active_signups(campaign):
-    from tasks.models import SignUp
+class PledgeSupport:
+    """The built-in source of support: donors of counted (paid) pledges."""
 
-    return SignUp.objects.filter(
-        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
-    )
+    kind = "pledge"
+
+    def keys(self, campaigns):
+        for donor_id, email in Pledge.objects.filter(
+            campaign__in=campaigns, status__in=Pledge.COUNTED_STATUSES
+        ).values_list("donor_id", "guest_email"):
+            yield f"user:{donor_id}" if donor_id else f"email:{email.lower()}"
+
+    def has_key(self, campaign, key, exclude):
+        kind, _, value = key.partition(":")
+        if kind == "org":
+            return False
+        pledges = _counted_pledges(campaign)
+        if exclude[0] == self.kind:
+            pledges = pledges.exclude(pk=exclude[1])
+        if kind == "email":
+            return pledges.filter(donor__isnull=True, guest_email__iexact=value).exists()
+        return pledges.filter(donor_id=int(value)).exists()
 
 
-def _accepted_offers(campaign):
-    from tasks.models import Offer
+_SOURCES = [PledgeSupport()]
 
-    return Offer.objects.filter(task__initiative_id=campaign.page_id, status=Offer.Status.ACCEPTED)
+
+def register_support_source(source):
+    """Count another kind of support (help, offers ...) toward ``supporter_count``.
+
+    Higher apps register their sources at start-up (``AppConfig.ready``), so that this
+    module never imports them. A source has a ``kind`` (the first item of the
+    ``(kind, pk)`` pairs passed to :func:`add_support` and :func:`remove_support`) and
+    answers two questions about active support only:
+
+    - ``keys(campaigns)``: the supporter keys (``user:<id>``, ``org:<id>``,
+      ``email:<address>``) behind the support of any of these campaigns, one per item;
+    - ``has_key(campaign, key, exclude)``: does ``key`` support the campaign through this
+      source, leaving out the item ``exclude`` (a ``(kind, pk)`` pair)?
+    """
+    _SOURCES[:] = [existing for existing in _SOURCES if existing.kind != source.kind]
+    _SOURCES.append(source)
+
+
+def support_sources():
+    return tuple(_SOURCES)
 
 
 def _has_other_support(campaign, key, exclude):
     """Does ``key`` support the campaign in a way other than ``exclude`` (kind, pk)?"""
-    kind, _, value = key.partition(":")
-    excluded_kind, excluded_pk = exclude
-
-    def without(queryset, own_kind):
-        return queryset.exclude(pk=excluded_pk) if own_kind == excluded_kind else queryset
-
-    if kind == "email":
-        pledges = without(_counted_pledges(campaign), "pledge")
-        return pledges.filter(donor__isnull=True, guest_email__iexact=value).exists()
-    if kind == "org":
-        offers = without(_accepted_offers(campaign), "offer")
-        return offers.filter(organisation_id=value).exists()
-    user_id = int(value)
-    return (
-        without(_counted_pledges(campaign), "pledge").filter(donor_id=user_id).exists()
-        or without(_active_signups(campaign), "signup").filter(user_id=user_id).exists()
-        or without(_accepted_offers(campaign), "offer")
-        .filter(user_id=user_id, organisation__isnull=True)
-        .exists()
-    )
+    return any(source.has_key(campaign, key, exclude) for source in _SOURCES)
 
 
 def forget_cached_page(campaign):
@@ -103,24 +117,10 @@ def uncount_pledge(campaign, pledge):
 
 def distinct_supporters(campaigns):
     """People and organisations supporting any of these campaigns, each counted once."""
-    from tasks.models import Offer, SignUp
-
-    page_ids = [campaign.page_id for campaign in campaigns]
+    campaigns = list(campaigns)
     keys = set()
-    for donor_id, email in Pledge.objects.filter(
-        campaign__in=campaigns, status__in=Pledge.COUNTED_STATUSES
-    ).values_list("donor_id", "guest_email"):
-        keys.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
-    keys.update(
-        f"user:{user_id}"
-        for user_id in SignUp.objects.filter(
-            task__initiative_id__in=page_ids, status__in=SignUp.ACTIVE_STATUSES
-        ).values_list("user_id", flat=True)
-    )
-    for user_id, organisation_id in Offer.objects.filter(
-        task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED
-    ).values_list("user_id", "organisation_id"):
-        keys.add(f"org:{organisation_id}" if organisation_id else f"user:{user_id}")
+    for source in _SOURCES:
+        keys.update(source.keys(campaigns))
     return len(keys)
 
 
@@ -133,13 +133,9 @@ def ledger_totals(campaign):
     ):
         raised += amount
         supporters.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
-    supporters.update(
-        f"user:{user_id}" for user_id in _active_signups(campaign).values_list("user_id", flat=True)
-    )
-    for user_id, organisation_id in _accepted_offers(campaign).values_list(
-        "user_id", "organisation_id"
-    ):
-        supporters.add(f"org:{organisation_id}" if organisation_id else f"user:{user_id}")
+    for source in _SOURCES:
+        if not isinstance(source, PledgeSupport):
+            supporters.update(source.keys([campaign]))
     return raised, len(supporters)
 
 

@@ -14,13 +14,16 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from campaigns import services
-from campaigns.forms import BudgetLineFormSet, CancelInitiativeForm, InitiativeForm, TaskFormSet
+from campaigns.forms import (
+    BudgetLineFormSet,
+    CancelInitiativeForm,
+    InitiativeForm,
+    initiative_form_sections,
+)
 from campaigns.models import Campaign, InitiativePage
 from campaigns.permissions import can_edit_initiative
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
-from tasks.models import Task
-from tasks.services import save_task_edits
 
 
 def _editable_campaign(request, page_id):
@@ -65,8 +68,22 @@ def _apply_form(page, form, user, existing_story=()):
     return page
 
 
-def _forms_valid(form, budget_formset, task_formset):
-    valid = all([form.is_valid(), budget_formset.is_valid(), task_formset.is_valid()])
+def _sections(data=None, page=None):
+    """The formsets other apps add to the form (tasks ...), by their context name."""
+    return {
+        section.context_name: (section, section.formset(data, page=page))
+        for section in initiative_form_sections()
+    }
+
+
+def _save_sections(sections, *, initiative, user):
+    for section, formset in sections.values():
+        section.save(formset, initiative=initiative, user=user)
+
+
+def _forms_valid(form, budget_formset, sections):
+    formsets = [formset for _section, formset in sections.values()]
+    valid = all([form.is_valid(), budget_formset.is_valid(), *(f.is_valid() for f in formsets)])
     if valid and budget_formset.total_cents() != form.cleaned_data["goal"]:
         from cms.money import format_money
 
@@ -83,15 +100,15 @@ def _forms_valid(form, budget_formset, task_formset):
     return valid
 
 
-def _render_form(request, form, budget_formset, task_formset, campaign=None, status=200):
+def _render_form(request, form, budget_formset, sections, campaign=None, status=200):
     return render(
         request,
         "campaigns/initiative_form.html",
         {
             "form": form,
             "budget_formset": budget_formset,
-            "task_formset": task_formset,
             "campaign": campaign,
+            **{name: formset for name, (_section, formset) in sections.items()},
         },
         status=status,
     )
@@ -99,12 +116,11 @@ def _render_form(request, form, budget_formset, task_formset, campaign=None, sta
 
 @login_required
 def initiative_create(request):
-    tasks = Task.objects.none()
     if request.method == "POST":
         form = InitiativeForm(request.POST, request.FILES)
         budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
-        task_formset = TaskFormSet(request.POST, prefix="tasks", queryset=tasks)
-        if _forms_valid(form, budget_formset, task_formset):
+        sections = _sections(request.POST)
+        if _forms_valid(form, budget_formset, sections):
             neighbourhood = form.cleaned_data["neighbourhood"]
             with transaction.atomic():
                 page = _apply_form(InitiativePage(), form, request.user)
@@ -115,20 +131,15 @@ def initiative_create(request):
                     page=page,
                     budget_lines=budget_formset.budget_lines(),
                 )
-                save_task_edits(initiative=campaign.page, user=request.user, formset=task_formset)
+                _save_sections(sections, initiative=campaign.page, user=request.user)
             messages.success(
                 request,
                 _("Your initiative is saved as a draft. Submit it for review when it is ready."),
             )
             return redirect("campaigns:my_initiatives")
-        return _render_form(request, form, budget_formset, task_formset, status=400)
+        return _render_form(request, form, budget_formset, sections, status=400)
     form = InitiativeForm(initial={"neighbourhood": request.GET.get("neighbourhood")})
-    return _render_form(
-        request,
-        form,
-        BudgetLineFormSet(prefix="budget"),
-        TaskFormSet(prefix="tasks", queryset=tasks),
-    )
+    return _render_form(request, form, BudgetLineFormSet(prefix="budget"), _sections())
 
 
 @login_required
@@ -138,12 +149,11 @@ def initiative_edit(request, page_id):
         messages.error(request, _("An initiative that is in review or closed cannot be edited."))
         return redirect("campaigns:my_initiatives")
     page = campaign.page.get_latest_revision_as_object()
-    tasks = Task.objects.filter(initiative_id=page.pk)
     if request.method == "POST":
         form = InitiativeForm(request.POST, request.FILES)
         budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
-        task_formset = TaskFormSet(request.POST, prefix="tasks", queryset=tasks)
-        if _forms_valid(form, budget_formset, task_formset):
+        sections = _sections(request.POST, page=page)
+        if _forms_valid(form, budget_formset, sections):
             with transaction.atomic():
                 _apply_form(page, form, request.user, existing_story=page.story)
                 services.save_initiative_draft(
@@ -153,13 +163,13 @@ def initiative_edit(request, page_id):
                     budget_lines=budget_formset.budget_lines(),
                     neighbourhood=form.cleaned_data["neighbourhood"],
                 )
-                save_task_edits(initiative=campaign.page, user=request.user, formset=task_formset)
+                _save_sections(sections, initiative=campaign.page, user=request.user)
             if campaign.is_live:
                 messages.success(request, _("Your changes were sent to the moderators for review."))
             else:
                 messages.success(request, _("Your changes are saved."))
             return redirect("campaigns:my_initiatives")
-        return _render_form(request, form, budget_formset, task_formset, campaign, status=400)
+        return _render_form(request, form, budget_formset, sections, campaign, status=400)
     form = InitiativeForm(
         initial={
             "title": page.title,
@@ -180,8 +190,7 @@ def initiative_edit(request, page_id):
             for line in page.budget_lines.all()
         ],
     )
-    task_formset = TaskFormSet(prefix="tasks", queryset=tasks)
-    return _render_form(request, form, budget_formset, task_formset, campaign)
+    return _render_form(request, form, budget_formset, _sections(page=page), campaign)
 
 
 @login_required

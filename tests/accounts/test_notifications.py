@@ -456,7 +456,7 @@ def test_preview_messages_renders_every_message_in_both_languages(tmp_path):
 
 
 def test_a_removed_task_tells_its_helpers_it_is_cancelled(run_on_commit, campaign):
-    from campaigns.forms import TaskFormSet
+    from tasks.forms import TaskFormSet
 
     task = TaskFactory(initiative=campaign.page, title="Schilderen", people_needed=3)
     helper, bystander = UserFactory(preferred_language="en"), UserFactory()

@@ -1,0 +1,50 @@
+"""State changes of tasks, sign-ups and offers.
+
+Each function runs in one transaction and takes its row locks before its first write, in
+the platform's order: campaign, then task, then sign-up or offer (see
+``campaigns.services.locks``). So a task never gets more helpers than it needs, however
+many people click at once, and the cached totals move with the ledger. State changes go
+through the transitions declared on the models. Notifications fire after commit through
+:func:`accounts.notify.notify`.
+"""
+
+from tasks.services.common import (
+    OfferNotAllowed,
+    TaskClosed,
+    TaskFull,
+    lock_task,
+)
+from tasks.services.edits import delete_task, mark_task_done, save_task, save_task_edits
+from tasks.services.offers import (
+    decide_offer,
+    list_standing_offer,
+    make_offer,
+    matching_standing_offers,
+    request_standing_offer,
+    withdraw_offer,
+)
+from tasks.services.removal import delete_offer, delete_signup, release_user_support
+from tasks.services.signups import confirm_hours, sign_up, withdraw
+
+__all__ = [
+    "OfferNotAllowed",
+    "TaskClosed",
+    "TaskFull",
+    "confirm_hours",
+    "decide_offer",
+    "delete_offer",
+    "delete_signup",
+    "delete_task",
+    "list_standing_offer",
+    "lock_task",
+    "make_offer",
+    "mark_task_done",
+    "matching_standing_offers",
+    "release_user_support",
+    "request_standing_offer",
+    "save_task",
+    "save_task_edits",
+    "sign_up",
+    "withdraw",
+    "withdraw_offer",
+]

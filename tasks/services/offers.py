@@ -1,0 +1,183 @@
+"""Offers of space, material or a skill: for a task, or standing in a neighbourhood."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.notify import notify
+from campaigns import audit
+from campaigns.audit import Action
+from campaigns.models import Campaign, DigestItem
+from campaigns.services.totals import add_support, remove_support
+from campaigns.services.updates import add_digest_item
+from campaigns.state import fire
+from tasks.models import Offer, Task
+from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness
+
+
+def _check_offer_kind(task, kind):
+    if task.kind not in (Task.Kind.SPACE, Task.Kind.MATERIAL):
+        raise OfferNotAllowed(
+            _("This task asks for helpers, not for space or material. Sign up instead.")
+        )
+    if kind != task.kind:
+        raise OfferNotAllowed(
+            _("This task needs %(kind)s; your offer is of another kind.")
+            % {"kind": task.get_kind_display().lower()}
+        )
+
+
+@transaction.atomic
+def make_offer(
+    *, task, user, organisation=None, kind, description, availability="", estimated_value_cents=0
+):
+    """A resident or an organisation offers space or material for a task."""
+    campaign, task = lock_task(task.pk)
+    if campaign.status != Campaign.Status.LIVE:
+        raise OfferNotAllowed(_("This initiative is not looking for offers right now."))
+    if task.is_done:
+        raise OfferNotAllowed(_("This task is already done."))
+    _check_offer_kind(task, kind)
+    offer = _create_offer(
+        Action.OFFER_MADE,
+        task=task,
+        user=user,
+        organisation=organisation,
+        kind=kind,
+        description=description,
+        availability=availability,
+        estimated_value_cents=estimated_value_cents,
+    )
+    add_digest_item(
+        campaign_id=campaign.pk,
+        kind=DigestItem.Kind.OFFER,
+        object_id=offer.pk,
+        summary=f"{offer.giver_name}: {offer.description}",
+    )
+    return offer
+
+
+def _create_offer(action, *, user, organisation, **fields):
+    """Validate and store an offer made by ``user``, alone or for their organisation."""
+    if organisation is not None and not organisation.members.filter(pk=user.pk).exists():
+        raise OfferNotAllowed(_("You can only offer on behalf of your own organisation."))
+    offer = Offer(user=user, organisation=organisation, **fields)
+    offer.full_clean()
+    offer.save()
+    audit.record(
+        offer, action, actor=user, to_state=offer.status, amount_cents=offer.estimated_value_cents
+    )
+    return offer
+
+
+def _lock_offer(offer):
+    """Lock an offer after its campaign and task; a standing offer has neither."""
+    campaign = task = None
+    if offer.task_id is not None:
+        campaign, task = lock_task(offer.task_id)
+    return campaign, task, Offer.objects.select_for_update().get(pk=offer.pk)
+
+
+@transaction.atomic
+def decide_offer(*, offer, accept, user):
+    """The initiator accepts or declines an offer; an accepted offer covers the task."""
+    campaign, task, offer = _lock_offer(offer)
+    if not offer.is_offered:
+        raise OfferNotAllowed(_("This offer was already answered."))
+    fire(
+        offer,
+        "accept" if accept else "decline",
+        action=Action.OFFER_ACCEPTED if accept else Action.OFFER_DECLINED,
+        actor=user,
+        update_fields=["decided_at"],
+        amount_cents=offer.estimated_value_cents,
+    )
+    if accept:
+        add_support(campaign, offer.supporter_key, ("offer", offer.pk))
+        refresh_fullness(task, user)
+    notify("offer.decided", offer_id=offer.pk)
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(*, offer, user):
+    campaign, task, offer = _lock_offer(offer)
+    if offer.user_id != user.pk:
+        raise OfferNotAllowed(_("You can only withdraw your own offer."))
+    if not offer.is_offered:
+        raise OfferNotAllowed(_("An offer that was already answered cannot be withdrawn."))
+    fire(offer, "withdraw", action=Action.OFFER_WITHDRAWN, actor=user)
+    return offer
+
+
+def release_offer(campaign, offer, actor=None):
+    """Withdraw an open or accepted offer whose task or giver is being deleted.
+
+    An accepted offer is un-counted. The caller holds the campaign and task locks (none
+    for a standing offer) and has locked ``offer``.
+    """
+    if not (offer.is_offered or offer.is_accepted):
+        return
+    was_accepted = offer.is_accepted
+    fire(offer, "release", action=Action.OFFER_RELEASED, actor=actor)
+    if was_accepted:
+        remove_support(campaign, offer.supporter_key, ("offer", offer.pk))
+
+
+@transaction.atomic
+def list_standing_offer(
+    *,
+    neighbourhood,
+    user,
+    organisation=None,
+    kind,
+    description,
+    availability="",
+    estimated_value_cents=0,
+):
+    """What a neighbourhood has: a space, materials or a skill anyone can ask for."""
+    return _create_offer(
+        Action.STANDING_OFFER_LISTED,
+        neighbourhood=neighbourhood,
+        user=user,
+        organisation=organisation,
+        kind=kind,
+        description=description,
+        availability=availability,
+        estimated_value_cents=estimated_value_cents,
+    )
+
+
+def matching_standing_offers(task):
+    """Standing offers of the task's kind in its initiative's neighbourhood."""
+    if task.kind not in (Task.Kind.SPACE, Task.Kind.MATERIAL, Task.Kind.SKILL):
+        return Offer.objects.none()
+    neighbourhood = task.initiative.get_parent()
+    return Offer.objects.filter(
+        task__isnull=True,
+        neighbourhood_id=neighbourhood.pk,
+        kind=task.kind,
+        status=Offer.Status.OFFERED,
+    ).select_related("organisation", "user")
+
+
+@transaction.atomic
+def request_standing_offer(*, task, standing_offer, user):
+    """Ask a standing offer for a task: it becomes an offer on the task, to accept."""
+    campaign, task = lock_task(task.pk)
+    if standing_offer.task_id is not None or standing_offer.kind != task.kind:
+        raise OfferNotAllowed()
+    if Offer.objects.filter(task=task, standing_offer=standing_offer).exists():
+        raise OfferNotAllowed(_("You already asked for this offer."))
+    offer = Offer.objects.create(
+        task=task,
+        standing_offer=standing_offer,
+        user=standing_offer.user,
+        organisation=standing_offer.organisation,
+        kind=standing_offer.kind,
+        description=standing_offer.description,
+        availability=standing_offer.availability,
+        estimated_value_cents=standing_offer.estimated_value_cents,
+    )
+    audit.record(offer, Action.STANDING_OFFER_REQUESTED, actor=user, to_state=offer.status)
+    notify("offer.requested", offer_id=offer.pk)
+    return offer
