@@ -2,7 +2,7 @@
 
 Each function runs in one transaction and locks the campaign, then the task, before it
 counts anything, so a task never gets more helpers than it needs, however many people
-click at once. Notifications fire after commit through :func:`accounts.notify.notify`.
+click at once. What happened is announced (``tasks.events``) in the same transaction.
 """
 
 from decimal import Decimal
@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.caching import forget_initiative_page_on_commit
 from campaigns.models import Campaign, DigestItem
@@ -19,6 +18,15 @@ from campaigns.services.errors import ServiceError
 from campaigns.services.locks import lock_campaign
 from campaigns.services.totals import add_support, remove_support
 from campaigns.services.updates import add_digest_item
+from core.events import announce
+from tasks.events import (
+    OfferDecided,
+    OfferRequested,
+    SignedUp,
+    SignUpWithdrawn,
+    TaskCancelled,
+    TaskChanged,
+)
 from tasks.models import Offer, SignUp, Task
 
 
@@ -82,7 +90,7 @@ def save_task_edits(*, initiative, user, formset):
         task.save()
         entry = audit.record(task, "task_created" if creating else "task_saved", actor=user)
         if not creating:
-            notify("task.changed", task_id=task.pk, version=entry.pk)
+            announce(TaskChanged(task_id=task.pk, version=entry.pk))
     for task in formset.deleted_objects:
         if task.initiative_id != initiative.pk:
             continue
@@ -101,12 +109,13 @@ def _announce_cancellation(task):
         for signup in helpers
     ]
     if recipients:
-        notify(
-            "task.cancelled",
-            task_id=task.pk,
-            title=task.title,
-            page_title=task.initiative.title,
-            recipients=recipients,
+        announce(
+            TaskCancelled(
+                task_id=task.pk,
+                title=task.title,
+                page_title=task.initiative.title,
+                recipients=recipients,
+            )
         )
 
 
@@ -123,7 +132,7 @@ def save_task(*, task, user):
     if not creating:
         campaign, task = _lock_task(task.pk)
         _refresh_fullness(task, user)
-        notify("task.changed", task_id=task.pk, version=entry.pk)
+        announce(TaskChanged(task_id=task.pk, version=entry.pk))
     return task
 
 
@@ -164,7 +173,7 @@ def sign_up(*, task, user, note=""):
         object_id=signup.pk,
         summary=f"{user.public_name}: {task.title}",
     )
-    notify("signup.created", signup_id=signup.pk)
+    announce(SignedUp(signup_id=signup.pk))
     return signup
 
 
@@ -183,7 +192,13 @@ def withdraw(*, signup, user):
     audit.record(signup, "withdrawn", actor=user, from_state="signed_up", to_state="withdrawn")
     remove_support(campaign, f"user:{user.pk}", ("signup", signup.pk))
     _refresh_fullness(task, user)
-    notify("signup.withdrawn", signup_id=signup.pk)
+    add_digest_item(
+        campaign_id=campaign.pk,
+        kind=DigestItem.Kind.WITHDRAWAL,
+        object_id=signup.pk,
+        summary=f"{user.public_name}: {task.title}",
+    )
+    announce(SignUpWithdrawn(signup_id=signup.pk))
     return signup
 
 
@@ -296,7 +311,7 @@ def decide_offer(*, offer, accept, user):
     if accept:
         add_support(campaign, offer.supporter_key, ("offer", offer.pk))
         _refresh_fullness(task, user)
-    notify("offer.decided", offer_id=offer.pk)
+    announce(OfferDecided(offer_id=offer.pk))
     return offer
 
 
@@ -369,5 +384,5 @@ def request_standing_offer(*, task, standing_offer, user):
         estimated_value_cents=standing_offer.estimated_value_cents,
     )
     audit.record(offer, "standing_offer_requested", actor=user, to_state=offer.status)
-    notify("offer.requested", offer_id=offer.pk)
+    announce(OfferRequested(offer_id=offer.pk))
     return offer

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
+from campaigns.events import CampaignApproved, ChangesRequested
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.services.locks import lock_campaign as _lock_campaign
+from core.events import announce
 
 
 def _transition(campaign, to_status, *, allowed_from, actor=None, action, **data):
@@ -108,7 +109,7 @@ def mark_live(*, campaign, user=None):
     )
     campaign.live_at = timezone.now()
     campaign.save(update_fields=["status", "live_at"])
-    notify("campaign.approved", campaign_id=campaign.pk)
+    announce(CampaignApproved(campaign_id=campaign.pk))
     return campaign
 
 
@@ -121,7 +122,7 @@ def request_changes(*, campaign, user=None, comment=""):
         campaign.moderator_note = comment
         campaign.save(update_fields=["moderator_note"])
         entry = audit.record(campaign, "edit_rejected", actor=user, comment=comment)
-        notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
+        announce(ChangesRequested(campaign_id=campaign.pk, version=entry.pk))
         return campaign
     entry = _transition(
         campaign,
@@ -133,7 +134,7 @@ def request_changes(*, campaign, user=None, comment=""):
     )
     campaign.moderator_note = comment
     campaign.save(update_fields=["status", "moderator_note"])
-    notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
+    announce(ChangesRequested(campaign_id=campaign.pk, version=entry.pk))
     return campaign
 
 

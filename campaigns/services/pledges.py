@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
+from campaigns.events import PledgeFailed, PledgePaid, PledgeRefunded
 from campaigns.models import Campaign, DigestItem, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
 from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
@@ -19,6 +19,7 @@ from campaigns.services.locks import lock_campaign, lock_pledge
 from campaigns.services.totals import count_pledge, uncount_pledge
 from campaigns.services.updates import add_digest_item
 from cms.money import format_money
+from core.events import announce
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         summary=f"{format_money(pledge.amount_cents, pledge.currency)} "
         f"({pledge.display_name or 'anonymous'})",
     )
-    notify("pledge.paid", pledge_id=pledge.pk)
+    announce(PledgePaid(pledge_id=pledge.pk))
     if pledge.campaign.status in (Campaign.Status.FAILED, Campaign.Status.CANCELLED):
         # A late payment to a campaign that did not make it goes straight back.
         request_refund(pledge=pledge, reason="campaign_not_funded")
@@ -209,7 +210,7 @@ def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
     ).exists():
         return False  # another attempt of this pledge may still be paid
     _move(pledge, to_status, f"payment_{to_status}", actor_label="stripe", event=event_id)
-    notify("pledge.failed", pledge_id=pledge.pk)
+    announce(PledgeFailed(pledge_id=pledge.pk))
     return True
 
 
@@ -287,5 +288,5 @@ def complete_refund(*, pledge_id, external_id="", event_id=""):
         )
     _move(pledge, Pledge.Status.REFUNDED, "refunded", actor_label="stripe", event=event_id)
     uncount_pledge(pledge.campaign, pledge)
-    notify("pledge.refunded", pledge_id=pledge.pk)
+    announce(PledgeRefunded(pledge_id=pledge.pk))
     return True

@@ -3,12 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.notify import notify
 from campaigns import audit
+from campaigns.events import CampaignSettled
 from campaigns.models import Campaign, FundingModel, Pledge
 from campaigns.services.locks import lock_campaign
 from campaigns.services.pledges import request_refund
 from campaigns.services.totals import forget_cached_page
+from core.events import announce
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def settle_campaign(*, campaign_id, now=None):
     campaign.closed_at = now
     campaign.save(update_fields=["status", "closed_at"])
     forget_cached_page(campaign)
-    notify("campaign.settled", campaign_id=campaign.pk, status=to_status)
+    announce(CampaignSettled(campaign_id=campaign.pk, status=to_status))
     if to_status == Campaign.Status.FAILED:
         for pledge in Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID):
             request_refund(pledge=pledge, reason="campaign_not_funded")

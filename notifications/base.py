@@ -18,9 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import NotificationPreference, SentMessage
+from notifications.models import NotificationPreference, SentMessage
 
 UNSUBSCRIBE_SALT = "wijkkapitaal.unsubscribe"
+REGISTRY = {}
 ALL_OPTIONAL = "all"
 
 
@@ -55,6 +56,12 @@ def absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def register(cls):
+    """Add a message class to ``REGISTRY`` (its ``key``), for jobs and the preview command."""
+    REGISTRY[cls.key] = cls
+    return cls
+
+
 class Message:
     """One kind of e-mail. Subclasses set ``key``, ``template`` and ``category``."""
 
@@ -75,6 +82,15 @@ class Message:
 
     def recipients(self):
         raise NotImplementedError
+
+    def is_current(self):
+        """Whether the message still holds now, right before sending.
+
+        Mail goes out after the change that caused it, sometimes minutes later (a retry,
+        a broker outage). A message whose premise no longer holds, such as "your payment
+        failed" for a pledge that got paid meanwhile, returns False and is not sent.
+        """
+        return True
 
     def subject(self, recipient):
         raise NotImplementedError
@@ -149,8 +165,11 @@ def deliver(message, recipients=None):
 
     Returns the number of e-mails sent by this call. If sending fails halfway, the
     claims of the unsent recipients are released and the error is raised, so the
-    caller's retry sends exactly the rest.
+    caller's retry sends exactly the rest. A message that is no longer current
+    (:meth:`Message.is_current`) is sent to nobody.
     """
+    if not message.is_current():
+        return 0
     recipients = list(recipients if recipients is not None else message.recipients())
     seen, unique = set(), []
     for recipient in recipients:
