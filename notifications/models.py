@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,13 +23,18 @@ class NotificationPreference(models.Model):
 
 
 class SentMessage(models.Model):
-    """The sent-once log: one row per (message, object, recipient), claimed before sending."""
+    """The sent-once log: one row per (message, object, recipient), claimed before sending.
+
+    ``sent_at`` stays empty until the mail went out; an unsent claim older than
+    ``notifications.base.CLAIM_LEASE`` belongs to a sender that died and is taken over.
+    """
 
     message = models.CharField(max_length=64)
     object_key = models.CharField(max_length=100)
     recipient = models.EmailField()
     claim = models.UUIDField(db_index=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True

@@ -492,3 +492,26 @@ def test_a_removed_task_tells_its_helpers_it_is_cancelled(run_on_commit, campaig
     assert [m.subject for m in mail.outbox] == ["“Schilderen” has been cancelled"]
     assert mail.outbox[0].to == [helper.email]
     assert inbox(bystander.email) == []
+
+
+def test_a_claim_left_unsent_by_a_dead_sender_is_taken_over_after_the_lease(campaign):
+    from campaigns.models import InitiativeUpdate
+    from notifications.base import CLAIM_LEASE
+
+    update = InitiativeUpdate.objects.create(campaign=campaign, title="Nieuws", body="Tekst")
+    message = UpdatePosted(update)
+    recipient = Recipient(email="buur@example.nl")
+    SentMessage.objects.create(  # claimed by a worker that was killed before it sent
+        message=message.key,
+        object_key=message.object_key,
+        recipient=recipient.email,
+        claim="00000000-0000-0000-0000-000000000001",
+    )
+
+    assert deliver(message, [recipient]) == 0  # the claim may still be sending
+    SentMessage.objects.update(claimed_at=timezone.now() - CLAIM_LEASE - datetime.timedelta(1))
+    assert deliver(message, [recipient]) == 1
+    assert deliver(message, [recipient]) == 0
+
+    assert [m.to for m in mail.outbox] == [[recipient.email]]
+    assert SentMessage.objects.get().sent_at is not None
