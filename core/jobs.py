@@ -38,4 +38,5 @@ def sweep_announcements(now=None):
     ids = outbox.due(now)
     for announcement_id in ids:
         enqueue_delivery(announcement_id)
+    outbox.purge_delivered(now)
     return len(ids)

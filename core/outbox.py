@@ -21,6 +21,7 @@ from core.models import Announcement
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+KEEP_DELIVERED = timedelta(days=30)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 
@@ -88,6 +89,13 @@ def due(now=None, limit=500):
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def purge_delivered(now=None):
+    """Forget rows delivered more than ``KEEP_DELIVERED`` ago; dead rows stay for staff."""
+    now = now or timezone.now()
+    deleted, _by_model = Announcement.objects.filter(delivered_at__lt=now - KEEP_DELIVERED).delete()
+    return deleted
 
 
 def deliver_again(queryset):

@@ -303,3 +303,16 @@ def test_payment_failed_is_sent_while_the_pledge_is_still_unpaid(
     assert [m.subject for m in inbox("gever@example.nl")] == [
         "Your donation to Repair Café did not go through"
     ]
+
+
+def test_delivered_rows_are_purged_after_thirty_days_but_dead_ones_stay(task):
+    task_services.sign_up(task=task, user=UserFactory())
+    row = Announcement.objects.get()
+    outbox.deliver(row.pk)
+    dead = Announcement.objects.create(name="signup.created", payload={"signup_id": 0})
+    Announcement.objects.filter(pk=dead.pk).update(dead_at=timezone.now())
+
+    sweep_announcements(now=later(29 * 24 * 3600))
+    assert Announcement.objects.count() == 2
+    sweep_announcements(now=later(31 * 24 * 3600))
+    assert list(Announcement.objects.values_list("pk", flat=True)) == [dead.pk]
