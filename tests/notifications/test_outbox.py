@@ -316,3 +316,25 @@ def test_delivered_rows_are_purged_after_thirty_days_but_dead_ones_stay(task):
     assert Announcement.objects.count() == 2
     sweep_announcements(now=later(31 * 24 * 3600))
     assert list(Announcement.objects.values_list("pk", flat=True)) == [dead.pk]
+
+
+def test_announcing_is_one_insert_in_the_callers_transaction(django_assert_num_queries):
+    from django.db import transaction
+
+    with transaction.atomic(), django_assert_num_queries(1) as captured:
+        announce(task_events.SignedUp(signup_id=1))
+    assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "core_announcement"')
+
+
+def test_staff_see_dead_announcements_in_the_admin(client):
+    dead = Announcement.objects.create(
+        name="pledge.paid", payload={"pledge_id": 7}, attempts=10, last_error="SMTP down"
+    )
+    Announcement.objects.filter(pk=dead.pk).update(dead_at=timezone.now())
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get("/django-admin/core/announcement/?state=dead")
+
+    assert page.status_code == 200
+    assert "pledge.paid" in page.content.decode()
+    assert "Deliver again" in page.content.decode() or "Opnieuw afleveren" in page.content.decode()
