@@ -1,13 +1,10 @@
 """Celery jobs of the outbox: deliver one announcement, and the sweep that catches up."""
 
-import logging
-
 from celery import shared_task
 
 from core import outbox
 from core.events import enqueue_delivery
-
-logger = logging.getLogger(__name__)
+from core.models import Announcement
 
 
 class DeliveryFailed(Exception):
@@ -18,13 +15,13 @@ class DeliveryFailed(Exception):
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=outbox.Announcement.MAX_ATTEMPTS,
+    max_retries=Announcement.MAX_ATTEMPTS,
 )
 def deliver_announcement(self, announcement_id):
     """Deliver one announcement; a failure is retried after the row's back-off."""
     result = outbox.deliver(announcement_id)
     if result == outbox.FAILED:
-        row = outbox.Announcement.objects.get(pk=announcement_id)
+        row = Announcement.objects.get(pk=announcement_id)
         if row.dead_at is None:
             countdown = outbox.backoff(row.attempts).total_seconds()
             raise self.retry(exc=DeliveryFailed(row.last_error), countdown=countdown)

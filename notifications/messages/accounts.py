@@ -14,7 +14,6 @@ class OrganisationInvitation(Message):
 
     @classmethod
     def load(cls, object_id):
-
         return Invitation.objects.select_related("organisation", "invited_by").get(pk=object_id)
 
     def recipients(self):
@@ -24,7 +23,6 @@ class OrganisationInvitation(Message):
         return _("Join %(name)s on Wijkkapitaal") % {"name": self.obj.organisation.name}
 
     def context(self, recipient):
-
         return {
             "invitation": self.obj,
             "accept_url": absolute(reverse("organisations:invitation", args=[self.obj.token])),

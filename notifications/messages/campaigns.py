@@ -13,7 +13,6 @@ from notifications.recipients import initiator_recipients, page_url, supporter_r
 class CampaignMessage(Message):
     @classmethod
     def load(cls, object_id):
-
         return Campaign.objects.select_related("page").get(pk=object_id)
 
     def context(self, recipient):
@@ -160,7 +159,6 @@ class ChangesRequested(CampaignMessage):
         }
 
     def context(self, recipient):
-
         return {
             **super().context(recipient),
             "comment": self.obj.moderator_note,
@@ -176,7 +174,6 @@ class UpdatePosted(Message):
 
     @classmethod
     def load(cls, object_id):
-
         return InitiativeUpdate.objects.select_related("campaign__page").get(pk=object_id)
 
     def recipients(self):

@@ -12,7 +12,6 @@ from notifications.recipients import donor_recipient, page_url
 class PledgeMessage(Message):
     @classmethod
     def load(cls, object_id):
-
         return Pledge.objects.select_related("campaign__page", "donor").get(pk=object_id)
 
     def recipients(self):

@@ -11,7 +11,6 @@ from tasks.models import Offer, SignUp, Task
 class SignUpMessage(Message):
     @classmethod
     def load(cls, object_id):
-
         return SignUp.objects.select_related("task__initiative", "user").get(pk=object_id)
 
     def recipients(self):
@@ -91,7 +90,6 @@ class TaskChanged(Message):
 
     @classmethod
     def load(cls, object_id):
-
         return Task.objects.select_related("initiative").get(pk=object_id)
 
     @property
@@ -99,7 +97,6 @@ class TaskChanged(Message):
         return f"task:{self.obj.pk}:v{self.version}"
 
     def recipients(self):
-
         return [
             recipient_for_user(signup.user)
             for signup in self.obj.signups.filter(status=SignUp.Status.SIGNED_UP).select_related(
@@ -146,7 +143,6 @@ class TaskCancelled(Message):
 class OfferDecision(Message):
     @classmethod
     def load(cls, object_id):
-
         return Offer.objects.select_related("task__initiative", "user", "organisation").get(
             pk=object_id
         )
