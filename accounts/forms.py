@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ImageUploadField
+
 
 class SignupProfileForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
@@ -33,16 +35,13 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.models import NeighbourhoodPage
-
-        self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
+        neighbourhoods = self.fields["neighbourhood"].queryset
+        self.fields["neighbourhood"].queryset = neighbourhoods.live().order_by("title")
 
     def clean_kvk_number(self):
         return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
 
     def clean_logo_upload(self):
-        from campaigns.forms import ImageUploadField
-
         logo = self.cleaned_data.get("logo_upload")
         if logo:
             ImageUploadField().clean(logo)

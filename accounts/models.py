@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -152,78 +151,3 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
-
-
-class NotificationPreference(models.Model):
-    """Which optional e-mails an address receives; keyed by e-mail so guests can opt out too."""
-
-    CATEGORIES = ("updates", "reminders", "digests")
-
-    email = models.EmailField(_("e-mail address"), unique=True)
-    updates = models.BooleanField(_("updates and progress of initiatives"), default=True)
-    reminders = models.BooleanField(_("reminders before tasks"), default=True)
-    digests = models.BooleanField(_("digests for initiators"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
-
-    def __str__(self):
-        return self.email
-
-
-class SentMessage(models.Model):
-    """The sent-once log: one row per (message, object, recipient), claimed before sending."""
-
-    message = models.CharField(max_length=64)
-    object_key = models.CharField(max_length=100)
-    recipient = models.EmailField()
-    claim = models.UUIDField(db_index=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    # Running state, not content: keep it out of Wagtail's reference index.
-    wagtail_reference_index_ignore = True
-
-    class Meta:
-        verbose_name = _("sent message")
-        verbose_name_plural = _("sent messages")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["message", "object_key", "recipient"], name="message_sent_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.message} {self.object_key} → {self.recipient}"
-
-
-class NotificationRetry(models.Model):
-    """A notification handler that failed after commit, usually to queue its job.
-
-    When the Celery broker is down, ``send_message.delay`` raises after the change it
-    announces has committed. :func:`accounts.notify.notify` keeps the handler's name and
-    ids here, and the ``retry_notifications`` job runs it again once the broker is back;
-    the sent-once log keeps a second run from mailing anyone twice.
-    """
-
-    MAX_ATTEMPTS = 10
-
-    event = models.CharField(max_length=64)
-    handler = models.CharField(max_length=200)
-    ids = models.JSONField()
-    attempts = models.PositiveSmallIntegerField(default=1)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    # Running state, not content: keep it out of Wagtail's reference index.
-    wagtail_reference_index_ignore = True
-
-    class Meta:
-        verbose_name = _("notification to retry")
-        verbose_name_plural = _("notifications to retry")
-
-    def __str__(self):
-        return f"{self.event} {self.ids} ({self.attempts} attempts)"

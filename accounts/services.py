@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from accounts.events import OrganisationInvited
 from accounts.models import Invitation, Membership, Organisation
-from accounts.notify import notify
-from campaigns.services.errors import ServiceError
+from accounts.permissions import is_moderator
+from core.errors import ServiceError
+from core.events import announce
 
 
 def can_edit_organisation(user, organisation):
-    from campaigns.permissions import is_moderator
-
     if not user.is_authenticated:
         return False
     return (
@@ -51,7 +51,7 @@ def invite_member(*, organisation, email, invited_by):
         token=secrets.token_urlsafe(32),
         invited_by=invited_by,
     )
-    notify("organisation.invited", invitation_id=invitation.pk)
+    announce(OrganisationInvited(invitation_id=invitation.pk))
     return invitation
 
 

@@ -1,9 +1,12 @@
-"""Organisation profiles: businesses, associations, housing corporations, municipalities, funds."""
+"""Organisation profiles: businesses, associations, housing corporations, municipalities, funds.
+
+What an organisation gave and offers is shown by the ``organisation_offers`` tag of ``tasks``
+(a higher layer), which the profile template loads.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -11,8 +14,7 @@ from wagtail.images import get_image_model
 from accounts import services
 from accounts.forms import InviteForm, OrganisationForm
 from accounts.models import Organisation
-from campaigns.services import ServiceError
-from tasks.models import Offer
+from core.errors import ServiceError
 
 
 def _save_logo(form, organisation, user):
@@ -27,20 +29,11 @@ def organisation_detail(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.select_related("neighbourhood", "logo"), slug=slug
     )
-    given = Offer.objects.filter(
-        organisation=organisation, status=Offer.Status.ACCEPTED, task__isnull=False
-    ).select_related("task__initiative")
-    standing = Offer.objects.filter(
-        organisation=organisation, task__isnull=True, status=Offer.Status.OFFERED
-    ).select_related("neighbourhood")
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
-            "given": given,
-            "given_value_cents": given.aggregate(total=Sum("estimated_value_cents"))["total"] or 0,
-            "standing": standing,
             "can_edit": services.can_edit_organisation(request.user, organisation),
         },
     )

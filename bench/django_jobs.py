@@ -129,9 +129,9 @@ def verify_campaign(slug, pledge_ids, stripe_ids, raised_before):
 
     from django.db.models import Sum
 
-    from accounts.models import SentMessage
     from campaigns.models import Campaign, Pledge, WebhookEvent
     from campaigns.services.totals import ledger_totals
+    from notifications.models import SentMessage
 
     campaign = Campaign.objects.get(page__slug=slug)
     ours = Pledge.objects.filter(pk__in=pledge_ids)
@@ -190,7 +190,7 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
 
     Guest donors are added (paid pledges, a quarter of them in English) until the campaign
     has exactly ``total`` recipients for updates. ``post_update`` then runs as in
-    production: its ``update.posted`` notification starts ``accounts.jobs.fan_out``, which
+    production: its ``UpdatePosted`` announcement runs ``notifications.jobs.fan_out``, which
     splits the audience into ``send_message`` jobs of ``batch_size`` (run eagerly here, as
     without REDIS_URL), each rendering and sending through the sent-once log.
     """
@@ -198,12 +198,12 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
     from django.core import mail
     from django.utils import timezone
 
-    from accounts.jobs import FAN_OUT_BATCH
-    from accounts.models import NotificationPreference, SentMessage
-    from accounts.notifications.messages import UpdatePosted, supporter_recipients
     from campaigns.models import Campaign, Pledge
     from campaigns.services.totals import recount_totals
     from campaigns.services.updates import post_update
+    from notifications.jobs import FAN_OUT_BATCH
+    from notifications.messages import UpdatePosted, supporter_recipients
+    from notifications.models import NotificationPreference, SentMessage
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         raise RuntimeError("notification_fanout expects eager Celery (REDIS_URL unset)")

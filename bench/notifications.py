@@ -2,7 +2,7 @@
 
 ``notification_fanout`` runs in its own Django process on the bench database with the
 locmem e-mail backend and eager Celery (no REDIS_URL), so the whole hand-off happens in
-one call that is timed: ``post_update`` fires ``update.posted``, ``accounts.jobs.fan_out``
+one call that is timed: ``post_update`` fires ``UpdatePosted``, ``notifications.jobs.fan_out``
 reads the audience and splits it into ``send_message`` jobs of 200, and each job claims
 its rows in the sent-once log, renders every e-mail (text and HTML, in the recipient's
 language, with a signed unsubscribe link) and sends it. The campaign gets guest donors
@@ -19,7 +19,7 @@ from bench.services import run_django_job
 
 CAMPAIGN_SLUG = "geveltuinen-korte-akkeren"
 RECIPIENTS = 5000
-BATCH = 200  # accounts.jobs.FAN_OUT_BATCH
+BATCH = 200  # notifications.jobs.FAN_OUT_BATCH
 UNIT = "messages/s"
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
+from core.forms import ImageUploadField
 
 RULES = settings.WIJKKAPITAAL
 
@@ -88,23 +89,6 @@ def _euros(cents):
     from cms.money import format_money
 
     return format_money(cents)
-
-
-class ImageUploadField(forms.ImageField):
-    default_error_messages = {
-        "invalid_image": _(
-            "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture."
-        ),
-    }
-
-    def clean(self, data, initial=None):
-        if data and getattr(data, "size", 0) > RULES["MAX_COVER_IMAGE_BYTES"]:
-            raise ValidationError(
-                _("The image is larger than %(size)s MB. Choose a smaller picture.")
-                % {"size": RULES["MAX_COVER_IMAGE_BYTES"] // (1024 * 1024)},
-                code="file_too_large",
-            )
-        return super().clean(data, initial)
 
 
 class InitiativeForm(forms.Form):

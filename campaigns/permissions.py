@@ -1,14 +1,8 @@
 """Who may do what with an initiative. One place, so views and templates agree."""
 
-MODERATOR_GROUP = "Moderators"
+from accounts.permissions import MODERATOR_GROUP, is_moderator
 
-
-def is_moderator(user):
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(group.name == MODERATOR_GROUP for group in user.groups.all())
+__all__ = ["MODERATOR_GROUP", "is_moderator", "is_initiator", "can_edit_initiative"]
 
 
 def is_initiator(user, campaign):

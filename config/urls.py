@@ -31,7 +31,7 @@ urlpatterns += i18n_patterns(
     path("donations/", include("campaigns.payment_urls")),
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
-    path("e-mail/", include("accounts.notification_urls")),
+    path("e-mail/", include("notifications.urls")),
     # Wagtail's own patterns (the login and password forms of restricted pages), with its
     # page view replaced by ours, which puts the cached site lookup in front of it.
     *[

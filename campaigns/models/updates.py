@@ -54,6 +54,7 @@ class DigestItem(models.Model):
         DONATION = "donation", _("Donation")
         SIGNUP = "signup", _("Sign-up")
         OFFER = "offer", _("Offer")
+        WITHDRAWAL = "withdrawal", _("Withdrawn sign-up")
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="digest_items"

@@ -8,14 +8,15 @@ campaign has already closed. The initiators and the moderators may cancel.
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns.audit import Action
+from campaigns.events import CampaignCancelled
 from campaigns.permissions import can_edit_initiative
 from campaigns.services.errors import ServiceError
 from campaigns.services.locks import lock_campaign
 from campaigns.services.settlement import refund_paid_pledges
 from campaigns.services.totals import forget_cached_page
 from campaigns.state import fire
+from core.events import announce
 
 REFUND_REASON = "campaign_cancelled"
 
@@ -55,6 +56,6 @@ def cancel_campaign(*, campaign, user, reason):
         amount_cents=campaign.raised_cents,
     )
     forget_cached_page(campaign)
-    notify("campaign.cancelled", campaign_id=campaign.pk)
+    announce(CampaignCancelled(campaign_id=campaign.pk))
     refund_paid_pledges(campaign, reason=REFUND_REASON, actor=user)
     return campaign

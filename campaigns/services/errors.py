@@ -1,13 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ServiceError
 
-class ServiceError(Exception):
-    """A refused state change; ``str(error)`` is a message fit for the person who asked."""
-
-    default_message = _("This action is not possible right now.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.default_message))
+__all__ = ["ServiceError", "TransitionNotAllowed", "CampaignClosed", "PaymentProviderUnavailable"]
 
 
 class TransitionNotAllowed(ServiceError):

@@ -8,13 +8,14 @@ requests can never both move a campaign out of the same state.
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.audit import Action
+from campaigns.events import CampaignApproved, ChangesRequested
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.services.locks import lock_campaign as _lock_campaign
 from campaigns.state import fire
+from core.events import announce
 
 
 def _refused(campaign, to_status):
@@ -101,7 +102,7 @@ def mark_live(*, campaign, user=None):
         update_fields=["live_at"],
         message=_refused(campaign, Campaign.Status.LIVE),
     )
-    notify("campaign.approved", campaign_id=campaign.pk)
+    announce(CampaignApproved(campaign_id=campaign.pk))
     return campaign
 
 
@@ -123,7 +124,7 @@ def request_changes(*, campaign, user=None, comment=""):
             update_fields=["moderator_note"],
             comment=comment,
         )
-    notify("campaign.changes_requested", campaign_id=campaign.pk, version=entry.pk)
+    announce(ChangesRequested(campaign_id=campaign.pk, version=entry.pk))
     return campaign
 
 

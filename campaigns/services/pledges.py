@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.audit import Action
+from campaigns.events import PledgeFailed, PledgePaid, PledgeRefunded
 from campaigns.models import Campaign, DigestItem, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
 from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
@@ -21,6 +21,7 @@ from campaigns.services.totals import count_pledge, uncount_pledge
 from campaigns.services.updates import add_digest_item
 from campaigns.state import fire
 from cms.money import format_money
+from core.events import announce
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         summary=f"{format_money(pledge.amount_cents, pledge.currency)} "
         f"({pledge.display_name or 'anonymous'})",
     )
-    notify("pledge.paid", pledge_id=pledge.pk)
+    announce(PledgePaid(pledge_id=pledge.pk))
     late_refund_reason = {
         Campaign.Status.FAILED: "campaign_not_funded",
         Campaign.Status.CANCELLED: "campaign_cancelled",
@@ -207,7 +208,7 @@ def mark_unpaid(*, pledge_id, to_status, session_id="", event_id=""):
     ).exists():
         return False  # another attempt of this pledge may still be paid
     _move(pledge, transition, action, actor_label="stripe", event=event_id)
-    notify("pledge.failed", pledge_id=pledge.pk)
+    announce(PledgeFailed(pledge_id=pledge.pk))
     return True
 
 
@@ -285,5 +286,5 @@ def complete_refund(*, pledge_id, external_id="", event_id=""):
         )
     _move(pledge, "complete_refund", Action.PLEDGE_REFUNDED, actor_label="stripe", event=event_id)
     uncount_pledge(pledge.campaign, pledge)
-    notify("pledge.refunded", pledge_id=pledge.pk)
+    announce(PledgeRefunded(pledge_id=pledge.pk))
     return True

@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.notify import notify
 from campaigns.audit import Action
+from campaigns.events import CampaignSettled
 from campaigns.models import Campaign, FundingModel, Pledge
 from campaigns.services.locks import lock_campaign
 from campaigns.services.pledges import request_refund
 from campaigns.services.totals import forget_cached_page
 from campaigns.state import fire
+from core.events import announce
 
 
 @transaction.atomic
@@ -39,7 +40,7 @@ def settle_campaign(*, campaign_id, now=None):
         goal_cents=page.goal_cents,
     )
     forget_cached_page(campaign)
-    notify("campaign.settled", campaign_id=campaign.pk, status=campaign.status)
+    announce(CampaignSettled(campaign_id=campaign.pk, status=campaign.status))
     if campaign.status == Campaign.Status.FAILED:
         refund_paid_pledges(campaign, reason="campaign_not_funded")
     return campaign

@@ -9,8 +9,10 @@ offer, with the campaign row locked, so the cached totals always move with the l
 
 from django.db import transaction
 
+from campaigns.events import CampaignMilestoneReached
 from campaigns.models import Pledge
 from campaigns.services.locks import lock_campaign
+from core.events import announce
 
 
 def _counted_pledges(campaign):
@@ -98,15 +100,13 @@ MILESTONES = (50, 100)
 
 def count_pledge(campaign, pledge):
     """Count a newly paid pledge, and announce the 50% and 100% milestones it crosses."""
-    from accounts.notify import notify
-
     before = campaign.percentage
     add_support(
         campaign, pledge.supporter_key, ("pledge", pledge.pk), raised_cents=pledge.amount_cents
     )
     for milestone in MILESTONES:
         if before < milestone <= campaign.percentage:
-            notify("campaign.milestone", campaign_id=campaign.pk, percent=milestone)
+            announce(CampaignMilestoneReached(campaign_id=campaign.pk, percent=milestone))
 
 
 def uncount_pledge(campaign, pledge):

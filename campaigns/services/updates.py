@@ -2,10 +2,11 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.caching import forget_initiative_page_on_commit
+from campaigns.events import UpdatePosted
 from campaigns.models import DigestItem, Follow, InitiativeUpdate
+from core.events import announce
 
 
 def add_digest_item(*, campaign_id, kind, object_id, summary):
@@ -30,7 +31,7 @@ def post_update(*, campaign, author, title, body, image=None):
     )
     audit.record(update, audit.Action.UPDATE_POSTED, actor=author)
     forget_initiative_page_on_commit(campaign.page_id)
-    notify("update.posted", update_id=update.pk)
+    announce(UpdatePosted(update_id=update.pk))
     return update
 
 

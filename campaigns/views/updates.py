@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 
-from campaigns.forms import ImageUploadField
 from campaigns.models import Campaign
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
+from core.forms import ImageUploadField
 
 
 class UpdateForm(forms.Form):

@@ -22,10 +22,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "cms",
     "campaigns",
     "tasks",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -207,9 +209,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-events": {"task": "campaigns.jobs.sweep_webhook_events", "schedule": 60.0},
     "close-due-campaigns": {"task": "campaigns.jobs.close_due_campaigns", "schedule": 300.0},
     "sweep-refunds": {"task": "campaigns.jobs.sweep_refunds", "schedule": 300.0},
-    "send-digests": {"task": "accounts.jobs.send_digests", "schedule": 600.0},
-    "send-task-reminders": {"task": "accounts.jobs.send_task_reminders", "schedule": 900.0},
-    "retry-notifications": {"task": "accounts.jobs.retry_notifications", "schedule": 60.0},
+    "send-digests": {"task": "notifications.jobs.send_digests", "schedule": 600.0},
+    "send-task-reminders": {"task": "notifications.jobs.send_task_reminders", "schedule": 900.0},
+    "sweep-announcements": {"task": "core.jobs.sweep_announcements", "schedule": 60.0},
 }
 
 # Platform rules

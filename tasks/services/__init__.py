@@ -4,8 +4,8 @@ Each function runs in one transaction and takes its row locks before its first w
 the platform's order: campaign, then task, then sign-up or offer (see
 ``campaigns.services.locks``). So a task never gets more helpers than it needs, however
 many people click at once, and the cached totals move with the ledger. State changes go
-through the transitions declared on the models. Notifications fire after commit through
-:func:`accounts.notify.notify`.
+through the transitions declared on the models. What happened is announced
+(``tasks.events``) in the same transaction, through the outbox.
 """
 
 from tasks.services.common import (

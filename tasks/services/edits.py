@@ -6,11 +6,12 @@ sign-ups and offers), so an edit never races a sign-up into a deadlock or a stal
 
 from django.db import transaction
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.audit import Action
 from campaigns.caching import forget_initiative_page_on_commit
 from campaigns.state import fire
+from core.events import announce
+from tasks.events import TaskCancelled, TaskChanged
 from tasks.models import Offer, SignUp, Task
 from tasks.services.common import lock_initiative, lock_task, refresh_fullness
 from tasks.services.offers import release_offer
@@ -38,7 +39,7 @@ def _change(edited, user, initiative_id):
     task.save(update_fields=Task.EDITABLE_FIELDS)
     entry = audit.record(task, Action.TASK_SAVED, actor=user)
     refresh_fullness(task, user)
-    notify("task.changed", task_id=task.pk, version=entry.pk)
+    announce(TaskChanged(task_id=task.pk, version=entry.pk))
     return task
 
 
@@ -112,10 +113,11 @@ def _announce_cancellation(task):
         for signup in helpers
     ]
     if recipients:
-        notify(
-            "task.cancelled",
-            task_id=task.pk,
-            title=task.title,
-            page_title=task.initiative.title,
-            recipients=recipients,
+        announce(
+            TaskCancelled(
+                task_id=task.pk,
+                title=task.title,
+                page_title=task.initiative.title,
+                recipients=recipients,
+            )
         )

@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.audit import Action
 from campaigns.models import Campaign, DigestItem
 from campaigns.services.totals import add_support, remove_support
 from campaigns.services.updates import add_digest_item
 from campaigns.state import fire
+from core.events import announce
+from tasks.events import OfferDecided, OfferRequested
 from tasks.models import Offer, Task
 from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness
 
@@ -94,7 +95,7 @@ def decide_offer(*, offer, accept, user):
     if accept:
         add_support(campaign, offer.supporter_key, ("offer", offer.pk))
         refresh_fullness(task, user)
-    notify("offer.decided", offer_id=offer.pk)
+    announce(OfferDecided(offer_id=offer.pk))
     return offer
 
 
@@ -179,5 +180,5 @@ def request_standing_offer(*, task, standing_offer, user):
         estimated_value_cents=standing_offer.estimated_value_cents,
     )
     audit.record(offer, Action.STANDING_OFFER_REQUESTED, actor=user, to_state=offer.status)
-    notify("offer.requested", offer_id=offer.pk)
+    announce(OfferRequested(offer_id=offer.pk))
     return offer

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import notify
 from campaigns import audit
 from campaigns.audit import Action
 from campaigns.caching import forget_initiative_page_on_commit
@@ -14,6 +13,8 @@ from campaigns.services.errors import ServiceError
 from campaigns.services.totals import add_support, remove_support
 from campaigns.services.updates import add_digest_item
 from campaigns.state import fire
+from core.events import announce
+from tasks.events import SignedUp, SignUpWithdrawn
 from tasks.models import SignUp, Task
 from tasks.services.common import (
     TaskClosed,
@@ -61,7 +62,7 @@ def sign_up(*, task, user, note=""):
         object_id=signup.pk,
         summary=f"{user.public_name}: {task.title}",
     )
-    notify("signup.created", signup_id=signup.pk)
+    announce(SignedUp(signup_id=signup.pk))
     return signup
 
 
@@ -78,7 +79,13 @@ def withdraw(*, signup, user):
     fire(signup, "withdraw", action=Action.SIGNUP_WITHDRAWN, actor=user)
     remove_support(campaign, f"user:{user.pk}", ("signup", signup.pk))
     refresh_fullness(task, user)
-    notify("signup.withdrawn", signup_id=signup.pk)
+    add_digest_item(
+        campaign_id=campaign.pk,
+        kind=DigestItem.Kind.WITHDRAWAL,
+        object_id=signup.pk,
+        summary=f"{user.public_name}: {task.title}",
+    )
+    announce(SignUpWithdrawn(signup_id=signup.pk))
     return signup
 
 

@@ -7,13 +7,15 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from campaigns.audit import Action
+from campaigns.events import CampaignCancelled
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund
-from campaigns.services import TransitionNotAllowed, cancellation, ledger_totals
+from campaigns.services import TransitionNotAllowed, ledger_totals
 from campaigns.services.cancellation import (
     CancelReasonMissing,
     NotAllowedToCancel,
     cancel_campaign,
 )
+from core.models import Announcement
 from tasks.models import Task
 from tests.factories import TaskFactory, UserFactory, make_initiative, moderator, site_tree
 from tests.stripe_fake import session_event_for
@@ -46,11 +48,15 @@ def pay(open_pledge, post_event):
 
 
 @pytest.fixture
-def announced(monkeypatch):
-    """The events the cancellation service announced, as (name, ids)."""
-    events = []
-    monkeypatch.setattr(cancellation, "notify", lambda name, **ids: events.append((name, ids)))
-    return events
+def announced():
+    """The cancellations announced into the outbox, as (name, payload)."""
+
+    def read():
+        return list(
+            Announcement.objects.filter(name=CampaignCancelled.name).values_list("name", "payload")
+        )
+
+    return read
 
 
 def cancel_url(campaign):
@@ -106,7 +112,7 @@ def test_initiator_cancels_a_live_campaign_and_every_paid_pledge_is_refunded_onc
     entry = AuditEntry.objects.get(object_id=str(campaign.pk), action=Action.CAMPAIGN_CANCELLED)
     assert (entry.actor, entry.from_state, entry.to_state) == (initiator, "live", "cancelled")
     assert entry.data["reason"] == REASON
-    assert announced == [("campaign.cancelled", {"campaign_id": campaign.pk})]
+    assert announced() == [("campaign.cancelled", {"campaign_id": campaign.pk})]
 
     for callback in after_commit:  # the refund jobs, as the commit would start them
         callback()

@@ -1,10 +1,11 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.models import NotificationRetry, Organisation, User
+from accounts.models import Organisation, User
 from campaigns.models import Campaign, InitiativePage, Pledge
 from campaigns.services import ledger_totals
 from cms.models import CityPage, NeighbourhoodPage
+from core.models import Announcement
 from tasks.models import SignUp, Task
 from tests.celery_broker import broker_down
 
@@ -62,13 +63,10 @@ def test_demo_bruisplaats_matches_the_story_and_the_ledger():
 def test_loading_the_demo_queues_no_mail_for_a_worker(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    """The services' notifications fire after commit; they are muted during the load.
-
-    With a broker that is not eager (here one that is down), every notification that did
-    fire would try to queue its job after the commit and be kept as a NotificationRetry.
-    """
+    """The services' announcements are muted during the load: no outbox row is written,
+    so neither a worker nor the sweep ever mails the demo's made-up people."""
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo_data", verbosity=0)
     assert Campaign.objects.filter(status="succeeded").exists()
     assert mailoutbox == []
-    assert not NotificationRetry.objects.exists()
+    assert not Announcement.objects.exists()

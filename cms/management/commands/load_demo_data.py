@@ -19,7 +19,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from accounts.models import Membership, Organisation
-from accounts.notify import muted
 from campaigns import services
 from campaigns.audit import Action
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
@@ -27,6 +26,7 @@ from campaigns.state import fire
 from campaigns.story import text_to_blocks
 from cms.demo import content
 from cms.models import CityPage, HomePage, NeighbourhoodPage
+from core.events import muted
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"

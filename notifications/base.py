@@ -3,12 +3,15 @@
 A message class names its templates (``templates/email/<template>.html`` and ``.txt``),
 its subject, its context and its recipients. :func:`deliver` claims a row in the
 sent-once log for every recipient *before* sending (a unique constraint on
-(message, object, recipient) decides who wins), sends, and releases the claims of
-anything it could not send, so a retried job finishes the batch without duplicates.
+(message, object, recipient) decides who wins), sends, marks each row sent, and
+releases the claims of anything it could not send, so a retried job finishes the batch
+without duplicates. A claim left unsent by a process that died (killed mid-send) is
+taken over after ``CLAIM_LEASE``, so the mail is not lost either.
 """
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -16,11 +19,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from accounts.models import NotificationPreference, SentMessage
+from notifications.models import NotificationPreference, SentMessage
 
 UNSUBSCRIBE_SALT = "wijkkapitaal.unsubscribe"
+REGISTRY = {}
+CLAIM_LEASE = timedelta(minutes=10)
 ALL_OPTIONAL = "all"
 
 
@@ -55,6 +60,12 @@ def absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def register(cls):
+    """Add a message class to ``REGISTRY`` (its ``key``), for jobs and the preview command."""
+    REGISTRY[cls.key] = cls
+    return cls
+
+
 class Message:
     """One kind of e-mail. Subclasses set ``key``, ``template`` and ``category``."""
 
@@ -75,6 +86,15 @@ class Message:
 
     def recipients(self):
         raise NotImplementedError
+
+    def is_current(self):
+        """Whether the message still holds now, right before sending.
+
+        Mail goes out after the change that caused it, sometimes minutes later (a retry,
+        a broker outage). A message whose premise no longer holds, such as "your payment
+        failed" for a pledge that got paid meanwhile, returns False and is not sent.
+        """
+        return True
 
     def subject(self, recipient):
         raise NotImplementedError
@@ -120,7 +140,7 @@ class Message:
 
 def _claim(message, recipients):
     """Claim sent-log rows for these recipients; returns the ones this call may send to."""
-    claim = uuid.uuid4()
+    claim, now = uuid.uuid4(), timezone.now()
     with transaction.atomic():
         SentMessage.objects.bulk_create(
             [
@@ -129,13 +149,27 @@ def _claim(message, recipients):
                     object_key=message.object_key,
                     recipient=recipient.email,
                     claim=claim,
+                    claimed_at=now,
                 )
                 for recipient in recipients
             ],
             ignore_conflicts=True,
         )
+        SentMessage.objects.filter(
+            message=message.key,
+            object_key=message.object_key,
+            recipient__in=[recipient.email for recipient in recipients],
+            sent_at__isnull=True,
+            claimed_at__lt=now - CLAIM_LEASE,
+        ).update(claim=claim, claimed_at=now)
     mine = set(SentMessage.objects.filter(claim=claim).values_list("recipient", flat=True))
     return claim, [recipient for recipient in recipients if recipient.email in mine]
+
+
+def _mark_sent(claim, recipient):
+    SentMessage.objects.filter(claim=claim, recipient=recipient.email).update(
+        sent_at=timezone.now()
+    )
 
 
 def _release(claim, recipients):
@@ -149,8 +183,11 @@ def deliver(message, recipients=None):
 
     Returns the number of e-mails sent by this call. If sending fails halfway, the
     claims of the unsent recipients are released and the error is raised, so the
-    caller's retry sends exactly the rest.
+    caller's retry sends exactly the rest. A message that is no longer current
+    (:meth:`Message.is_current`) is sent to nobody.
     """
+    if not message.is_current():
+        return 0
     recipients = list(recipients if recipients is not None else message.recipients())
     seen, unique = set(), []
     for recipient in recipients:
@@ -178,6 +215,7 @@ def deliver(message, recipients=None):
             except Exception:
                 _release(claim, mine[index:])
                 raise
+            _mark_sent(claim, recipient)
             sent += 1
     finally:
         connection.close()

@@ -31,7 +31,9 @@ def _fold(line):
     return "\r\n ".join(parts)
 
 
-def task_ics(task, url=""):
+def task_ics(task, url="", cancelled=False):
+    """The task as a calendar event; ``cancelled`` removes it from the helper's calendar
+    (same UID, ``METHOD:CANCEL``), after they withdrew."""
     starts = task.starts_at
     ends = task.ends_at or (starts + timedelta(hours=float(task.estimated_hours or 2)))
 
@@ -43,7 +45,7 @@ def task_ics(task, url=""):
         "VERSION:2.0",
         "PRODID:-//Wijkkapitaal//Taken//NL",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:task-{task.pk}@wijkkapitaal",
         f"DTSTAMP:{stamp(timezone.now())}",
@@ -55,5 +57,7 @@ def task_ics(task, url=""):
     ]
     if url:
         lines.append(f"URL:{url}")
+    if cancelled:
+        lines += ["STATUS:CANCELLED", "SEQUENCE:1"]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -10,15 +10,16 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.jobs import send_digests, send_message, send_task_reminders
-from accounts.models import Invitation, Membership, NotificationPreference, SentMessage
-from accounts.notifications.base import Recipient, deliver, unsubscribe_token
-from accounts.notifications.messages import UpdatePosted
+from accounts.models import Invitation, Membership
 from campaigns.models import Campaign, PaymentAttempt, Pledge
 from campaigns.services import pledges as pledge_services
 from campaigns.services import updates as update_services
 from campaigns.services.initiatives import mark_live, request_changes
 from campaigns.services.settlement import settle_campaign
+from notifications.base import Recipient, deliver, unsubscribe_token
+from notifications.jobs import send_digests, send_message, send_task_reminders
+from notifications.messages import UpdatePosted
+from notifications.models import NotificationPreference, SentMessage
 from tasks import services as task_services
 from tasks.models import Task
 from tests.factories import (
@@ -201,7 +202,7 @@ def test_fifty_donations_in_an_hour_give_one_digest(run_on_commit, campaign):
     assert len(digests()) == 1  # the next one waits until an hour has passed
 
 
-def test_the_digest_lists_sign_ups_and_offers_once_and_nothing_that_was_rolled_back(
+def test_the_digest_lists_sign_ups_withdrawals_and_offers_once_and_nothing_rolled_back(
     run_on_commit, campaign
 ):
     helper = UserFactory(first_name="Samira", last_name="")
@@ -228,7 +229,8 @@ def test_the_digest_lists_sign_ups_and_offers_once_and_nothing_that_was_rolled_b
     send_digests()
 
     (digest,) = [m for m in inbox(campaign.initiators.get().email) if "Stoelen" in m.body]
-    assert digest.body.count(f"{helper.public_name}: Stoelen sjouwen") == 1
+    assert digest.body.count(f"- Aanmelding: {helper.public_name}: Stoelen sjouwen") == 1
+    assert digest.body.count(f"- Afmelding: {helper.public_name}: Stoelen sjouwen") == 1
     assert "Bakkerij De Korenschoof: Achterzaal op zaterdag" in digest.body
     assert "rolled-back" not in digest.body and "€ 5" not in digest.body
 
@@ -446,7 +448,7 @@ def test_preferences_page_for_logged_in_users(client):
 def test_preview_messages_renders_every_message_in_both_languages(tmp_path):
     from django.core.management import call_command
 
-    from accounts.notifications.messages import REGISTRY
+    from notifications.messages import REGISTRY
 
     call_command("preview_messages", str(tmp_path))
     for key in REGISTRY:
@@ -490,3 +492,26 @@ def test_a_removed_task_tells_its_helpers_it_is_cancelled(run_on_commit, campaig
     assert [m.subject for m in mail.outbox] == ["“Schilderen” has been cancelled"]
     assert mail.outbox[0].to == [helper.email]
     assert inbox(bystander.email) == []
+
+
+def test_a_claim_left_unsent_by_a_dead_sender_is_taken_over_after_the_lease(campaign):
+    from campaigns.models import InitiativeUpdate
+    from notifications.base import CLAIM_LEASE
+
+    update = InitiativeUpdate.objects.create(campaign=campaign, title="Nieuws", body="Tekst")
+    message = UpdatePosted(update)
+    recipient = Recipient(email="buur@example.nl")
+    SentMessage.objects.create(  # claimed by a worker that was killed before it sent
+        message=message.key,
+        object_key=message.object_key,
+        recipient=recipient.email,
+        claim="00000000-0000-0000-0000-000000000001",
+    )
+
+    assert deliver(message, [recipient]) == 0  # the claim may still be sending
+    SentMessage.objects.update(claimed_at=timezone.now() - CLAIM_LEASE - datetime.timedelta(1))
+    assert deliver(message, [recipient]) == 1
+    assert deliver(message, [recipient]) == 0
+
+    assert [m.to for m in mail.outbox] == [[recipient.email]]
+    assert SentMessage.objects.get().sent_at is not None

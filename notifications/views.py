@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.models import NotificationPreference
-from accounts.notifications.base import ALL_OPTIONAL, read_unsubscribe_token
+from notifications.base import ALL_OPTIONAL, read_unsubscribe_token
+from notifications.models import NotificationPreference
 
 CATEGORY_LABELS = {
     "updates": gettext_lazy("updates and progress of initiatives"),

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Invitation, Organisation, User
-from accounts.notifications.base import Recipient
-from accounts.notifications.messages import REGISTRY, TaskCancelled
 from campaigns.models import Campaign, DigestItem, InitiativePage, InitiativeUpdate, Pledge
+from notifications.base import Recipient
+from notifications.messages import REGISTRY, TaskCancelled
 from tasks.models import Offer, SignUp, Task
 
 
@@ -85,6 +85,12 @@ def sample_objects():
         DigestItem(
             campaign=campaign, kind="signup", object_id=1, summary="Mehmet Yilmaz: Koffie schenken"
         ),
+        DigestItem(
+            campaign=campaign,
+            kind=DigestItem.Kind.WITHDRAWAL,
+            object_id=2,
+            summary="Sanne Bakker: Koffie schenken",
+        ),
     ]
     return {
         "pledge": pledge,
@@ -114,6 +120,7 @@ def build_message(cls, objects):
         "update_posted": "update",
         "organisation_invitation": "invitation",
         "initiator_digest": "campaign",
+        "standing_offer_requested": "offer",
     }
     obj = objects[by_key.get(cls.key) or by_base[name]]
     if cls.key == "initiator_digest":

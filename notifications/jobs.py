@@ -7,14 +7,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.models import SentMessage
-from accounts.notifications.base import Recipient, deliver
-from accounts.notifications.messages import (
-    REGISTRY,
-    InitiatorDigest,
-    TaskCancelled,
-    TaskReminder,
-)
+from campaigns.models import Campaign, DigestItem
+from notifications.base import REGISTRY, Recipient, deliver
+from notifications.messages import InitiatorDigest, TaskReminder
+from notifications.models import SentMessage
+from tasks.models import SignUp
 
 RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError)
 FAN_OUT_BATCH = 200
@@ -33,6 +30,7 @@ def _message(key, object_id, version=None):
     retry_backoff_max=600,
     max_retries=8,
     acks_late=True,
+    reject_on_worker_lost=True,
 )
 def send_message(self, key, object_id, version=None, recipients=None):
     """Send one message to its recipients, or to the given batch of them."""
@@ -46,46 +44,25 @@ def send_message(self, key, object_id, version=None, recipients=None):
     return deliver(message, batch)
 
 
-@shared_task
 def fan_out(key, object_id, batch_size=FAN_OUT_BATCH):
-    """Split a message to a large audience into batch jobs of ``batch_size`` recipients.
+    """Queue a message to a large audience as batch jobs of ``batch_size`` recipients.
 
-    If the broker goes away halfway, the whole fan-out is kept to run again
-    (``accounts.notify.retry_failed``); the sent-once log skips whoever already has it.
+    Runs inside the delivery of an announcement: if the broker goes away halfway, the
+    error fails that delivery, which the outbox tries again later; the sent-once log
+    skips whoever already has it. Returns the number of recipients.
     """
-    from accounts.notifications.handlers import fan_out_again
-    from accounts.notify import keep_for_retry
-
     message = _message(key, object_id)
+    if not message.is_current():
+        return 0
     recipients = [(r.email, r.language, r.name) for r in message.recipients()]
-    try:
-        for start in range(0, len(recipients), batch_size):
-            send_message.delay(key, object_id, recipients=recipients[start : start + batch_size])
-    except Exception as error:
-        keep_for_retry(
-            "fan_out.interrupted", fan_out_again, {"key": key, "object_id": object_id}, error
-        )
-        raise
+    for start in range(0, len(recipients), batch_size):
+        send_message.delay(key, object_id, recipients=recipients[start : start + batch_size])
     return len(recipients)
-
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
-def send_task_cancelled(self, task_id, title, page_title, recipients):
-    message = TaskCancelled(
-        {"task_id": task_id, "title": title, "page_title": page_title},
-        [
-            Recipient(email=email, language=language, name=name)
-            for email, language, name in recipients
-        ],
-    )
-    return deliver(message)
 
 
 @shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
 def send_digests(self):
     """Send each campaign's initiators one digest of what is new, at most once an hour."""
-    from campaigns.models import Campaign, DigestItem
-
     now = timezone.now()
     sent = 0
     campaign_ids = set(
@@ -111,8 +88,6 @@ def send_digests(self):
 @shared_task
 def send_task_reminders():
     """Remind helpers of tasks that start in about 24 hours."""
-    from tasks.models import SignUp
-
     now = timezone.now()
     signups = SignUp.objects.filter(
         status=SignUp.Status.SIGNED_UP,
@@ -123,11 +98,3 @@ def send_task_reminders():
     for signup in signups:
         sent += deliver(TaskReminder(signup))
     return sent
-
-
-@shared_task
-def retry_notifications():
-    """Queue again the notifications whose jobs could not be queued (broker down)."""
-    from accounts.notify import retry_failed
-
-    return retry_failed()

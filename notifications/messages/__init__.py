@@ -1,0 +1,69 @@
+"""Every e-mail the platform sends, one class each, registered in ``REGISTRY`` by key."""
+
+from notifications.base import REGISTRY
+from notifications.messages.accounts import OrganisationInvitation
+from notifications.messages.campaigns import (
+    CampaignCancelled,
+    CampaignFailed,
+    CampaignMessage,
+    CampaignSucceeded,
+    ChangesRequested,
+    GoalReachedMilestone,
+    HalfwayMilestone,
+    InitiatorDigest,
+    Milestone,
+    ModerationApproved,
+    UpdatePosted,
+)
+from notifications.messages.pledges import (
+    DonationReceipt,
+    PaymentFailed,
+    PledgeMessage,
+    RefundCompleted,
+)
+from notifications.messages.tasks import (
+    OfferAccepted,
+    OfferDecision,
+    OfferDeclined,
+    SignUpConfirmation,
+    SignUpMessage,
+    SignUpWithdrawn,
+    StandingOfferRequested,
+    TaskCancelled,
+    TaskChanged,
+    TaskReminder,
+)
+from notifications.recipients import donor_recipient, initiator_recipients, supporter_recipients
+
+__all__ = [
+    "REGISTRY",
+    "CampaignCancelled",
+    "CampaignFailed",
+    "CampaignMessage",
+    "CampaignSucceeded",
+    "ChangesRequested",
+    "DonationReceipt",
+    "GoalReachedMilestone",
+    "HalfwayMilestone",
+    "InitiatorDigest",
+    "Milestone",
+    "ModerationApproved",
+    "OfferAccepted",
+    "OfferDeclined",
+    "OfferDecision",
+    "OrganisationInvitation",
+    "PaymentFailed",
+    "PledgeMessage",
+    "RefundCompleted",
+    "SignUpConfirmation",
+    "SignUpMessage",
+    "SignUpWithdrawn",
+    "StandingOfferRequested",
+    "TaskCancelled",
+    "TaskChanged",
+    "TaskReminder",
+    "UpdatePosted",
+    "donor_recipient",
+    "initiator_recipients",
+    "supporter_recipients",
+]

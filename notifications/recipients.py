@@ -1,0 +1,48 @@
+"""Who receives a message: donors, initiators, supporters, in their own language."""
+
+from campaigns.models import Pledge
+from notifications.base import Recipient, absolute, recipient_for_user
+from tasks.models import Offer, SignUp
+
+
+def page_url(page):
+    return absolute(page.url or "/") if page is not None else absolute("/")
+
+
+def donor_recipient(pledge):
+    if pledge.donor_id:
+        return recipient_for_user(pledge.donor)
+    return Recipient(
+        email=pledge.guest_email.lower(), language=pledge.language, name=pledge.public_name
+    )
+
+
+def initiator_recipients(campaign):
+    return [recipient_for_user(user) for user in campaign.initiators.all()]
+
+
+def supporter_recipients(campaign, *, with_followers=False):
+    """Donors, helpers, people with an accepted offer (and followers), each address once."""
+    recipients = {}
+
+    def add(recipient):
+        if recipient.email:
+            recipients.setdefault(recipient.email, recipient)
+
+    pledges = Pledge.objects.filter(
+        campaign=campaign, status__in=[*Pledge.COUNTED_STATUSES, Pledge.Status.REFUNDED]
+    ).select_related("donor")
+    for pledge in pledges:
+        add(donor_recipient(pledge))
+    for signup in SignUp.objects.filter(
+        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
+    ).select_related("user"):
+        add(recipient_for_user(signup.user))
+    for offer in Offer.objects.filter(
+        task__initiative_id=campaign.page_id, status=Offer.Status.ACCEPTED
+    ).select_related("user"):
+        add(recipient_for_user(offer.user))
+    if with_followers:
+        for follow in campaign.follows.select_related("user"):
+            add(recipient_for_user(follow.user))
+    return list(recipients.values())
