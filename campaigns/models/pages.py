@@ -132,7 +132,7 @@ class InitiativePage(CachedPageMixin, Page):
             {
                 "campaign": campaign,
                 "is_preview": is_preview,
-                "neighbourhood": self.get_parent(),
+                "neighbourhood": self.get_parent,  # called when the breadcrumb is rendered
                 "budget_lines": self.budget_lines.all(),
                 "initiators": [],
                 "supporters": [],
@@ -147,7 +147,7 @@ class InitiativePage(CachedPageMixin, Page):
         )
         if campaign is None:
             return context
-        initiators = list(campaign.initiators.all())
+        initiators = campaign.initiators.all()
         context.update(
             {
                 "initiators": initiators,
@@ -155,7 +155,7 @@ class InitiativePage(CachedPageMixin, Page):
                 "updates": self._updates(campaign),
                 "following": user.is_authenticated and campaign.follows.filter(user=user).exists(),
                 "can_manage": user.is_authenticated
-                and (user.pk in {person.pk for person in initiators} or is_moderator(user)),
+                and (is_moderator(user) or initiators.filter(pk=user.pk).exists()),
             }
         )
         return context
