@@ -23,6 +23,20 @@ class HomePage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Find a deeper page by its URL path in one query, instead of two per level.
+
+        ``route`` is Wagtail's hook for custom routing; the page found still routes (and
+        refuses when not live) through its own ``route``. Paths that are no page's URL
+        path, such as a routable page's sub-path, take Wagtail's level-by-level way.
+        """
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.filter(url_path=url_path).specific().first()
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["cities"] = CityPage.objects.live().child_of(self)
