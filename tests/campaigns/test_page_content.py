@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.images import ImageFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -296,6 +297,31 @@ def with_cover(campaign):
     return image
 
 
+@pytest.fixture
+def rendition_cache_writes(monkeypatch):
+    """Keys written to the (locmem) cache that are Wagtail rendition entries."""
+    written = []
+    original_set, original_set_many = LocMemCache.set, LocMemCache.set_many
+
+    def spy_set(self, key, *args, **kwargs):
+        written.append(key)
+        return original_set(self, key, *args, **kwargs)
+
+    def spy_set_many(self, data, *args, **kwargs):
+        written.extend(data)
+        return original_set_many(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "set", spy_set)
+    monkeypatch.setattr(LocMemCache, "set_many", spy_set_many)
+
+    def renditions():
+        keys = [key for key in written if str(key).startswith("wagtail-rendition-")]
+        written.clear()
+        return keys
+
+    return renditions
+
+
 def hero_img(html):
     match = re.search(r'<img [^>]*class="hero-image"[^>]*>', html)
     return match and match.group(0)
@@ -310,6 +336,21 @@ def test_the_cover_image_renders_as_the_hero_rendition(client, campaign, with_co
     assert rendition.filter_spec == "fill-1200x600"
     assert f'src="{rendition.url}"' in img
     assert 'width="1200"' in img and 'height="600"' in img
+
+
+# The hero is inside a cached fragment: Wagtail's image tag, which writes the rendition
+# back to the cache on every call, runs only when the fragment is rendered.
+def test_a_second_view_does_not_write_the_rendition_again(
+    client, campaign, with_cover, rendition_cache_writes
+):
+    first = page_html(client, dutch_url(campaign.page))
+    assert rendition_cache_writes()  # the first view made the rendition and cached it
+
+    second = page_html(client, dutch_url(campaign.page))
+
+    assert rendition_cache_writes() == []
+    assert with_cover.renditions.count() == 1
+    assert hero_img(second) == hero_img(first)
 
 
 def test_tasks_follow_their_position_then_their_age(client, campaign):

@@ -88,3 +88,15 @@ def test_favicon_ico_points_to_the_icon_every_page_links(client):
     site_tree()
     page = client.get("/").content.decode()
     assert f'<link rel="icon" href="{response["Location"]}"' in page
+
+
+def test_an_unpublished_page_and_an_unknown_path_answer_404(client):
+    _home, city, neighbourhood = site_tree()
+    assert client.get(neighbourhood.url).status_code == 200
+
+    neighbourhood.unpublish()
+
+    assert client.get(neighbourhood.url).status_code == 404
+    assert client.get(city.url + "nergens/").status_code == 404
+    assert client.get(city.url).status_code == 200
+
