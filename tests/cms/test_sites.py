@@ -99,4 +99,3 @@ def test_an_unpublished_page_and_an_unknown_path_answer_404(client):
     assert client.get(neighbourhood.url).status_code == 404
     assert client.get(city.url + "nergens/").status_code == 404
     assert client.get(city.url).status_code == 200
-
