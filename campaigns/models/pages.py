@@ -1,8 +1,11 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -118,8 +121,9 @@ class InitiativePage(CachedPageMixin, Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        """The page's own data, read lazily: what the cached fragments show is read only
-        when a fragment is rendered, so a warm fragment costs no query.
+        """The page's own data, read lazily: what the cached fragments show is read (and
+        its queryset built) only when a fragment is rendered, so a warm fragment costs
+        no query.
 
         Tasks, hours and in-kind gifts belong to the tasks app; the template loads them
         with ``{% load task_tags %}``.
@@ -151,8 +155,8 @@ class InitiativePage(CachedPageMixin, Page):
         context.update(
             {
                 "initiators": initiators,
-                "supporters": self._supporters(campaign),
-                "updates": self._updates(campaign),
+                "supporters": SimpleLazyObject(partial(self._supporters, campaign)),
+                "updates": SimpleLazyObject(partial(self._updates, campaign)),
                 "following": user.is_authenticated and campaign.follows.filter(user=user).exists(),
                 "can_manage": user.is_authenticated
                 and (is_moderator(user) or initiators.filter(pk=user.pk).exists()),
