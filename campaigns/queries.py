@@ -1,4 +1,7 @@
-"""Read-side queries for initiative listings (the initiative page's are in page_reads)."""
+"""Read-side queries for initiative cards (the listing, the home and neighbourhood pages).
+
+The initiative page reads its own data (``InitiativePage.get_context``).
+"""
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Content")
-
-    def ready(self):
-        from cms import signals  # noqa: F401

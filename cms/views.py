@@ -2,9 +2,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
-from wagtail import views as wagtail_views
-
-from cms.routing import find_site
 
 
 def health(request):
@@ -26,16 +23,3 @@ class NotFoundWithMessage(Http404):
 def page_not_found(request, exception):
     message = str(exception) if isinstance(exception, NotFoundWithMessage) else ""
     return render(request, "404.html", {"message": message}, status=404)
-
-
-def serve(request, path):
-    """Wagtail's page view, with the site taken from the cached list (``cms.routing``).
-
-    ``request._wagtail_site`` is where ``Site.find_for_request`` keeps the site it found
-    for a request; setting it first spares that lookup's query. The root URL is left to
-    Wagtail's own lookup, because its page is the site's root page itself, which must be
-    served fresh rather than from the cached list.
-    """
-    if path:
-        request._wagtail_site = find_site(request)
-    return wagtail_views.serve(request, path)

@@ -6,7 +6,6 @@ from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.urls import serve_pattern
 
 from campaigns.views.webhook import stripe_webhook
 from cms import views as cms_views
@@ -32,14 +31,8 @@ urlpatterns += i18n_patterns(
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
     path("e-mail/", include("notifications.urls")),
-    # Wagtail's own patterns (the login and password forms of restricted pages), with its
-    # page view replaced by ours, which puts the cached site lookup in front of it.
-    *[
-        pattern
-        for pattern in wagtail_urls.urlpatterns
-        if getattr(pattern, "name", None) != "wagtail_serve"
-    ],
-    re_path(serve_pattern, cms_views.serve, name="wagtail_serve"),
+    # Wagtail's page view, after its /_util/ login and password views for restricted pages.
+    path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
 

@@ -70,6 +70,9 @@ class Campaign(FSMModelMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped in the transaction of every change the initiative page shows: the key of the
+    # page's cached fragments (campaigns.caching). Saves that name update_fields leave it.
+    cache_version = models.PositiveIntegerField(default=0, editable=False)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True

@@ -1,15 +1,28 @@
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Prefetch
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from campaigns.models.campaign import Campaign
+from campaigns.models.ledger import Pledge
+from campaigns.permissions import is_moderator
 from cms.blocks import StoryBlock
-from cms.privacy import ViewRestrictionsInOneQuery
+from cms.page_cache import CachedPageMixin
+
+SUPPORTERS_SHOWN = 24
+UPDATES_SHOWN = 10
+UPDATE_RENDITION = "width-800"
 
 
 class Category(models.TextChoices):
@@ -28,7 +41,7 @@ class FundingModel(models.TextChoices):
     KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("Keep what you raise")
 
 
-class InitiativePage(ViewRestrictionsInOneQuery, Page):
+class InitiativePage(CachedPageMixin, Page):
     """The moderated part of an initiative: its story and its terms.
 
     Everything that changes while a campaign runs (status, money, supporters) lives in
@@ -108,19 +121,67 @@ class InitiativePage(ViewRestrictionsInOneQuery, Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.page_reads import initiative_page_context
+        """The page's own data, read lazily: what the cached fragments show is read (and
+        its queryset built) only when a fragment is rendered, so a warm fragment costs
+        no query.
 
+        Tasks, hours and in-kind gifts belong to the tasks app; the template loads them
+        with ``{% load task_tags %}``.
+        """
         context = super().get_context(request, *args, **kwargs)
-        context.update(initiative_page_context(self, request))
+        user = request.user
+        is_preview = getattr(request, "is_preview", False)
+        campaign = self._campaign()
+        context.update(
+            {
+                "campaign": campaign,
+                "is_preview": is_preview,
+                "neighbourhood": self.get_parent,  # called when the breadcrumb is rendered
+                "budget_lines": self.budget_lines.all(),
+                "initiators": [],
+                "supporters": [],
+                "updates": [],
+                "following": False,
+                "can_manage": False,
+                # A preview shows a revision, not the published page: never cached.
+                "fragment_seconds": 0
+                if is_preview
+                else settings.WIJKKAPITAAL["FRAGMENT_CACHE_SECONDS"],
+            }
+        )
+        if campaign is None:
+            return context
+        initiators = campaign.initiators.all()
+        context.update(
+            {
+                "initiators": initiators,
+                "supporters": SimpleLazyObject(partial(self._supporters, campaign)),
+                "updates": SimpleLazyObject(partial(self._updates, campaign)),
+                "following": user.is_authenticated and campaign.follows.filter(user=user).exists(),
+                "can_manage": user.is_authenticated
+                and (is_moderator(user) or initiators.filter(pk=user.pk).exists()),
+            }
+        )
         return context
 
-    def serve(self, request, *args, **kwargs):
-        from campaigns.caching import allow_page_cache
+    def _campaign(self):
+        campaign = Campaign.objects.filter(page_id=self.pk).first()
+        if campaign is not None:
+            campaign.page = self  # the page being shown: drafts and previews show right
+        return campaign
 
-        response = super().serve(request, *args, **kwargs)
-        if not request.user.is_authenticated and not getattr(request, "is_preview", False):
-            allow_page_cache(response)
-        return response
+    @staticmethod
+    def _supporters(campaign):
+        return campaign.pledges.filter(status__in=Pledge.COUNTED_STATUSES).order_by(
+            F("paid_at").desc(nulls_last=True), "-pk"
+        )[:SUPPORTERS_SHOWN]
+
+    @staticmethod
+    def _updates(campaign):
+        images = get_image_model().objects.prefetch_renditions(UPDATE_RENDITION)
+        return campaign.updates.prefetch_related(Prefetch("image", queryset=images)).order_by(
+            "-created_at", "-pk"
+        )[:UPDATES_SHOWN]
 
 
 class BudgetLine(Orderable):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Category, InitiativePage
 from campaigns.queries import initiative_cards
 from cms.models import NeighbourhoodPage
+from cms.page_cache import allow_page_cache
 
 
 class InitiativeFilterForm(forms.Form):
@@ -46,9 +47,12 @@ def initiative_list(request):
     )
     page_obj = Paginator(initiatives, 24).get_page(request.GET.get("page"))
     status_code = 200 if form.is_bound is False or form.is_valid() else 400
-    return render(
+    response = render(
         request,
         "campaigns/initiative_list.html",
         {"form": form, "page_obj": page_obj, "query": query},
         status=status_code,
     )
+    if not request.user.is_authenticated:
+        allow_page_cache(response)  # stored only without a query string (cms.page_cache)
+    return response

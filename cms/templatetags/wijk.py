@@ -1,6 +1,4 @@
 from django import template
-from django.template import engines
-from django.utils.safestring import mark_safe
 
 from cms.money import format_money
 
@@ -12,15 +10,19 @@ def money(cents, currency="EUR"):
     return format_money(cents, currency)
 
 
-@register.simple_tag(takes_context=True)
-def jinja_partial(context, template_name, **values):
-    """Render a shared Jinja2 part (``templates/jinja2/partials/``) inside a Django template.
+@register.filter
+def bar_width(percentage):
+    """Clamp a progress percentage to the bar's 0-100 range (the label may pass 100)."""
+    try:
+        return max(0, min(100, int(percentage)))
+    except (TypeError, ValueError):
+        return 0
 
-    It gets the request, so Jinja2's context processors give it the user, the messages
-    and the CSRF input, plus the values passed to the tag.
-    """
-    template = engines["jinja2"].get_template(template_name)
-    return mark_safe(template.render(values, request=context.get("request")))
+
+@register.filter
+def total_cents(items):
+    """The sum of ``amount_cents`` over budget lines (or anything with that field)."""
+    return sum(item.amount_cents for item in items)
 
 
 @register.simple_tag(takes_context=True)

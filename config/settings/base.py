@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "campaigns.payments.middleware.StripeWebhookMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "campaigns.caching.AnonymousPageCacheMiddleware",
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,24 +89,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": TEMPLATE_CONTEXT_PROCESSORS,
-        },
-    },
-    {
-        # The busiest pages (initiative page, task card, the shared header and footer)
-        # render with Jinja2, several times faster than Django templates for the same
-        # markup. Their templates live in templates/jinja2/; see cms/jinja_env.py.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "cms.jinja_env.environment",
-            "extensions": [
-                "jinja2.ext.i18n",
-                "wagtail.jinja2tags.core",
-                "wagtail.admin.jinja2tags.userbar",
-                "wagtail.images.jinja2tags.images",
-            ],
             "context_processors": TEMPLATE_CONTEXT_PROCESSORS,
         },
     },
@@ -223,6 +205,8 @@ WIJKKAPITAAL = {
     "MAX_DEADLINE_DAYS": 90,
     "MAX_COVER_IMAGE_BYTES": 10 * 1024 * 1024,
     "PAGE_CACHE_SECONDS": env.int("PAGE_CACHE_SECONDS", default=0),
+    # Fragments of the initiative page, keyed on the campaign's cache_version.
+    "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
 }
 

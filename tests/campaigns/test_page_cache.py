@@ -5,11 +5,19 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
+from wagtail.models import Site
 
 from campaigns.models import Campaign, PaymentAttempt
 from campaigns.services import pledges as pledge_services
 from campaigns.services import recount_totals
-from tests.factories import PledgeFactory, UserFactory, make_initiative, site_tree
+from tests.factories import (
+    CityPageFactory,
+    NeighbourhoodPageFactory,
+    PledgeFactory,
+    UserFactory,
+    make_initiative,
+    site_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +109,112 @@ def test_query_strings_bypass_the_cache(client, cached, initiative):
     url = initiative.page.url
     client.get(url)
     assert "X-Page-Cache" not in client.get(url + "?utm=x")
+
+
+# Every public page, and only the listing without a query string
+
+
+def test_every_public_page_is_served_from_the_cache(client, cached):
+    home, city, neighbourhood = site_tree()
+    initiative = make_initiative(neighbourhood)
+    for url in ("/", city.url, neighbourhood.url, initiative.page.url, "/initiatives/", "/en/"):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert first["X-Page-Cache"] == "miss", url
+        second = client.get(url)
+        assert second["X-Page-Cache"] == "hit", url
+        assert second.content == first.content, url
+    assert "X-Page-Cache" not in client.get("/initiatives/?category=repair")
+
+
+# A hit is the same response as the miss that stored it, cookies aside
+
+
+class ContentSecurityPolicyMiddleware:
+    """Stands in for a header a later middleware adds (a CSP is planned)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Content-Security-Policy"] = "default-src 'self'"
+        return response
+
+
+def test_a_hit_carries_the_headers_of_the_response_it_stored(client, cached, initiative, settings):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "tests.campaigns.test_page_cache.ContentSecurityPolicyMiddleware",
+    ]
+    url = initiative.page.url
+
+    miss = client.get(url)
+    hit = client.get(url)
+
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for name in ("X-Frame-Options", "Vary", "Content-Security-Policy", "Content-Type"):
+        assert miss.has_header(name), name
+    assert miss["X-Frame-Options"] == "DENY"
+    assert "Accept-Language" in miss["Vary"]
+
+    def headers(response):
+        return {name: value for name, value in response.items() if name != "X-Page-Cache"}
+
+    assert headers(hit) == headers(miss)
+    assert hit.status_code == 200
+    assert not hit.cookies
+
+
+# Hosts
+
+
+@pytest.fixture
+def two_sites(db):
+    home, _city, _neighbourhood = site_tree()
+    other_root = CityPageFactory(parent=home, title="Andere Stad")
+    Site.objects.create(hostname="ander.example.nl", port=80, root_page=other_root)
+    return home, other_root
+
+
+def test_a_page_of_one_host_is_never_served_for_another(client, cached, two_sites):
+    home, other_root = two_sites
+
+    first = client.get("/", HTTP_HOST="localhost")
+    assert client.get("/", HTTP_HOST="localhost")["X-Page-Cache"] == "hit"
+    other = client.get("/", HTTP_HOST="ander.example.nl")
+
+    assert other["X-Page-Cache"] == "miss"
+    assert other.context["page"].pk == other_root.pk
+    assert "Andere Stad" in other.content.decode()
+    assert first.content != other.content
+    assert client.get("/", HTTP_HOST="ander.example.nl")["X-Page-Cache"] == "hit"
+    assert client.get("/", HTTP_HOST="localhost").content == first.content
+
+
+def test_a_change_drops_the_page_on_every_host_and_in_every_language(
+    client, cached, two_sites, django_capture_on_commit_callbacks
+):
+    home, other_root = two_sites
+
+    neighbourhood = NeighbourhoodPageFactory(parent=other_root, slug="centrum")
+    initiative = make_initiative(neighbourhood, title="Buurtbank")
+    page = initiative.page
+    home_path = "/" + page.url_path[len(home.url_path) :]
+    local_path = f"/centrum/{page.slug}/"  # the same page under the other site's root
+    urls = [
+        ("localhost", home_path),
+        ("localhost", "/en" + home_path),
+        ("ander.example.nl", local_path),
+        ("ander.example.nl", "/en" + local_path),
+    ]
+    for host, url in urls:
+        assert client.get(url, HTTP_HOST=host)["X-Page-Cache"] == "miss", (host, url)
+        assert client.get(url, HTTP_HOST=host)["X-Page-Cache"] == "hit", (host, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PledgeFactory(campaign=initiative, amount_cents=250_00)
+        recount_totals(campaign=initiative)
+
+    for host, url in urls:
+        assert client.get(url, HTTP_HOST=host)["X-Page-Cache"] == "miss", (host, url)

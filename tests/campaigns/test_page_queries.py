@@ -1,12 +1,17 @@
-"""An initiative page costs the same number of queries whatever its size."""
+"""An initiative page costs the same number of queries whatever its size.
+
+Counted cold (the page's cached fragments empty) and warm (fragments cached, as for a
+logged-in visitor's second view), for anonymous and logged-in visitors.
+"""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
 from tasks.models import SignUp, Task
-from tests.factories import UserFactory, make_initiative, site_tree
+from tests.factories import TaskFactory, UserFactory, make_initiative, site_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +44,20 @@ def grow(campaign, size):
     return page
 
 
-def count_queries(client, url):
+def count_queries(client, url, *, cold=True):
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries), response
 
 
-def test_initiative_page_query_count_does_not_grow_with_its_content(client):
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
+def test_initiative_page_query_count_does_not_grow_with_its_content(client, logged_in):
     neighbourhood = site_tree()[2]
+    if logged_in:
+        client.force_login(UserFactory())
     counts = {}
     for size in (0, 10, 1000):
         campaign = make_initiative(neighbourhood, title=f"Plan {size}", status=Campaign.Status.LIVE)
@@ -59,6 +69,45 @@ def test_initiative_page_query_count_does_not_grow_with_its_content(client):
             assert f"Klus {size - 1}" in html
             assert f"Post {size - 1}" in html
     assert counts[0] == counts[10] == counts[1000], counts
+
+
+def add_paid_pledges(campaign, count):
+    Pledge.objects.bulk_create(
+        (
+            Pledge(
+                campaign=campaign,
+                amount_cents=500,
+                guest_email=f"d{i}@example.nl",
+                public_name=f"Buur {i}",
+                status=Pledge.Status.PAID,
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
+def test_the_same_queries_at_ten_a_thousand_and_fifty_thousand_pledges(client, logged_in):
+    neighbourhood = site_tree()[2]
+    if logged_in:
+        client.force_login(UserFactory())
+    cold, warm = {}, {}
+    for count in (10, 1_000, 50_000):
+        campaign = make_initiative(
+            neighbourhood, title=f"Plan {count}", status=Campaign.Status.LIVE
+        )
+        page = InitiativePage.objects.get(pk=campaign.page_id)
+        TaskFactory(initiative=page, title="Koffie zetten")
+        add_paid_pledges(campaign, count)
+        client.get(page.url)  # warm Wagtail's per-site caches
+        cold[count], response = count_queries(client, page.url)
+        assert f"Buur {count - 1}" in response.content.decode()
+        warm[count], response = count_queries(client, page.url, cold=False)
+        assert f"Buur {count - 1}" in response.content.decode()
+    assert cold[10] == cold[1_000] == cold[50_000], cold
+    assert warm[10] == warm[1_000] == warm[50_000], warm
+    assert warm[10] < cold[10], (warm, cold)  # warm fragments skip their reads
 
 
 def test_listing_query_counts_do_not_grow_with_the_number_of_initiatives(client):

@@ -149,7 +149,7 @@ def test_user_content_is_escaped(client, neighbourhood):
     for escaped in (
         "&lt;script&gt;alert(1)&lt;/script&gt;",
         "Koffie &amp; &lt;em&gt;taart&lt;/em&gt;",
-        "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;",
+        "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;",
         "&lt;b&gt;Plein&lt;/b&gt;",
         "&lt;i&gt;Gever&lt;/i&gt;",
         "&lt;script&gt;alert(3)&lt;/script&gt;",

@@ -1,4 +1,4 @@
-"""What the initiative page shows, now that its reads are hand-written SQL (page_reads.py)."""
+"""What the initiative page shows: hours, in-kind gifts, supporters, updates, budget, tasks."""
 
 import datetime
 import io
@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from campaigns.caching import bump_page_version
 from campaigns.models import BudgetLine, Campaign, InitiativePage, InitiativeUpdate, Pledge
-from campaigns.page_reads import HERO_RENDITION, SUPPORTERS_SHOWN, UPDATES_SHOWN
+from campaigns.models.pages import SUPPORTERS_SHOWN, UPDATES_SHOWN
 from tasks.models import Offer, SignUp
 from tests.factories import (
     OrganisationFactory,
@@ -81,7 +82,7 @@ def test_half_hours_show_with_a_decimal_point_in_english(client, campaign):
     assert in_kind_line(html) == "Hours given: 1.5"
 
 
-# ``fmt`` localises numbers as {% blocktranslate %} does ("1,5", not "1.5", in Dutch).
+# Numbers are written the locale's way: "1,5", not "1.5", in Dutch.
 def test_half_hours_show_with_a_decimal_comma_in_dutch(client, campaign):
     hours(campaign, "1.0", "0.5")
 
@@ -148,6 +149,7 @@ def test_helpers_are_counted_once_however_many_tasks_they_help_with(client, camp
     assert "2 buurtbewoners geven tijd." in page_html(client, dutch_url(campaign.page))
 
     SignUp.objects.filter(user=other).update(status=SignUp.Status.WITHDRAWN)
+    bump_page_version(campaign.pk)  # changed behind the services' back
     assert "1 neighbour gives time." in page_html(client, "/en" + dutch_url(campaign.page))
 
 
@@ -183,7 +185,7 @@ def test_supporters_are_paid_pledges_most_recent_first_and_anonymous_stays_anony
         "Zonder Datum",
     ]
     assert "Geheime Gever" not in html
-    assert "Zet &#39;m op" in section(html, 'class="supporters"')
+    assert "Zet &#x27;m op" in section(html, 'class="supporters"')
     for hidden in ("Wachtende", "Mislukte", "Verlopen", "Terugbetaalde"):
         assert hidden not in html
 
@@ -331,11 +333,13 @@ def test_the_cover_image_renders_as_the_hero_rendition(client, campaign, with_co
     img = hero_img(html)
     assert img is not None
     rendition = with_cover.renditions.get()
-    assert rendition.filter_spec == HERO_RENDITION
+    assert rendition.filter_spec == "fill-1200x600"
     assert f'src="{rendition.url}"' in img
     assert 'width="1200"' in img and 'height="600"' in img
 
 
+# The hero is inside a cached fragment: Wagtail's image tag, which writes the rendition
+# back to the cache on every call, runs only when the fragment is rendered.
 def test_a_second_view_does_not_write_the_rendition_again(
     client, campaign, with_cover, rendition_cache_writes
 ):

@@ -1,0 +1,21 @@
+"""Initiatives on the pages of the cms app (home, neighbourhood), which may not import us."""
+
+from django import template
+
+from campaigns.queries import initiative_cards
+
+register = template.Library()
+
+HOME_PAGE_CARDS = 12
+
+
+@register.simple_tag
+def live_initiative_cards(limit=HOME_PAGE_CARDS):
+    """The live initiatives that end soonest, as cards."""
+    return initiative_cards(status="live")[:limit]
+
+
+@register.simple_tag
+def neighbourhood_initiative_cards(neighbourhood):
+    """The public initiatives of a neighbourhood, as cards."""
+    return initiative_cards(neighbourhood=neighbourhood)

@@ -1,0 +1,129 @@
+"""The time and in-kind side on pages of lower apps, which may not import tasks.
+
+The initiative page (campaigns) and the neighbourhood page (cms) load this library for
+their task lists, hours and in-kind figures and standing offers. Each tag reads with a
+fixed number of queries; the initiative page calls the costly ones inside its cached
+fragments, so a warm fragment skips them.
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.db.models import Count, Q, Sum
+
+from campaigns.models import Campaign
+from campaigns.services.totals import distinct_supporters
+from tasks.models import Offer, SignUp, Task
+
+register = template.Library()
+
+
+def whole_hours(hours):
+    """Hours as pages show them: 36, or 36.5 when there is half an hour.
+
+    SQLite sums a decimal column as a float, so the sum is rounded to the field's places.
+    """
+    if not hours:
+        return 0
+    places = SignUp._meta.get_field("hours_confirmed").decimal_places
+    hours = Decimal(str(hours)).quantize(Decimal(1).scaleb(-places))
+    return int(hours) if hours == int(hours) else hours.normalize()
+
+
+@register.simple_tag
+def initiative_tasks(page):
+    """The initiative's tasks in their order (position, then age), with ``helpers`` counted."""
+    return list(
+        Task.objects.filter(initiative_id=page.pk)
+        .annotate(helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)))
+        .order_by("position", "pk")  # a GROUP BY query drops the model's ordering
+    )
+
+
+@register.filter
+def done_count(tasks):
+    return sum(1 for task in tasks if task.status == Task.Status.DONE)
+
+
+@register.filter
+def is_hands_on(task):
+    """Hands and skills are given by people signing up; space and material by offers."""
+    return task.kind in Task.PEOPLE_KINDS
+
+
+@register.simple_tag(takes_context=True)
+def my_signups(context, page):
+    """The visitor's current sign-ups on this initiative, by task id (personal, never cached)."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return {}
+    return {
+        signup.task_id: signup
+        for signup in SignUp.objects.filter(
+            task__initiative_id=page.pk, user=user, status=SignUp.Status.SIGNED_UP
+        )
+    }
+
+
+@register.simple_tag
+def time_and_kind(page):
+    """Hours confirmed, neighbours giving time, in-kind value and organisations helping.
+
+    Read once per page view: the page shows these in two places.
+    """
+    given = getattr(page, "_time_and_kind", None)
+    if given is not None:
+        return given
+    time_given = SignUp.objects.filter(task__initiative_id=page.pk).aggregate(
+        hours=Sum("hours_confirmed"),
+        helpers=Count("user_id", distinct=True, filter=Q(status__in=SignUp.ACTIVE_STATUSES)),
+    )
+    accepted = list(
+        Offer.objects.filter(task__initiative_id=page.pk, status=Offer.Status.ACCEPTED).values_list(
+            "estimated_value_cents", "organisation__name"
+        )
+    )
+    page._time_and_kind = given = {
+        "hours": whole_hours(time_given["hours"]),
+        "helper_count": time_given["helpers"],
+        "in_kind_cents": sum(value or 0 for value, _name in accepted),
+        "helping_organisations": sorted({name for _value, name in accepted if name}),
+    }
+    return given
+
+
+@register.simple_tag
+def neighbourhood_totals(neighbourhood):
+    """Money, hours, in-kind value, tasks done and distinct supporters of a wijk."""
+    campaigns = Campaign.objects.filter(
+        page__path__startswith=neighbourhood.path,
+        page__live=True,
+        status__in=Campaign.PUBLIC_STATUSES,
+    )
+    totals = campaigns.aggregate(
+        raised_cents=Sum("raised_cents", default=0),
+        initiatives=Count("pk"),
+        funded=Count(
+            "pk", filter=Q(status__in=[Campaign.Status.SUCCEEDED, Campaign.Status.REALISED])
+        ),
+    )
+    page_ids = campaigns.values("page_id")
+    totals["hours"] = SignUp.objects.filter(task__initiative_id__in=page_ids).aggregate(
+        total=Sum("hours_confirmed", default=0)
+    )["total"]
+    totals["in_kind_cents"] = Offer.objects.filter(
+        task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED
+    ).aggregate(total=Sum("estimated_value_cents", default=0))["total"]
+    totals["tasks_done"] = Task.objects.filter(
+        initiative_id__in=page_ids, status=Task.Status.DONE
+    ).count()
+    totals["supporters"] = distinct_supporters(list(campaigns))
+    return totals
+
+
+@register.simple_tag
+def standing_offers(neighbourhood):
+    """What the neighbourhood has: standing offers still open."""
+    return Offer.objects.filter(
+        neighbourhood=neighbourhood, task__isnull=True, status=Offer.Status.OFFERED
+    ).select_related("organisation", "user")
