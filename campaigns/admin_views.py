@@ -1,5 +1,6 @@
 """Staff screens in the Wagtail admin: pledges, webhook events and the audit log."""
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -7,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -14,7 +16,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import AuditEntry, Pledge, WebhookEvent
+from campaigns.payments import webhooks
 from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
 
@@ -108,6 +112,16 @@ class WebhookEventIndexView(StaffActionIndexView):
         return instance.processed_at is None
 
 
+class WebhookEventFilterSet(WagtailFilterSet):
+    given_up = django_filters.BooleanFilter(
+        label=gettext_lazy("Given up"), field_name="dead_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = WebhookEvent
+        fields = ["type", "outcome"]
+
+
 class WebhookEventViewSet(LedgerViewSet):
     model = WebhookEvent
     icon = "link-external"
@@ -122,8 +136,9 @@ class WebhookEventViewSet(LedgerViewSet):
         "received_at",
         "processed_at",
         "attempts",
+        "dead_at",
     ]
-    list_filter = ["type", "outcome", "received_at"]
+    filterset_class = WebhookEventFilterSet
     search_fields = ["stripe_id", "type", "flag_reason"]
     ordering = ["-received_at"]
 
@@ -195,13 +210,12 @@ class ReprocessWebhookEventView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("webhook_events:index")
 
     def post(self, request, pk):
-        from campaigns.jobs import process_webhook_event
-
+        """Fresh attempts for the event (also a dead one), then queue it."""
         event = get_object_or_404(WebhookEvent, pk=pk)
-        if event.processed_at is not None:
+        if not webhooks.revive_event(event.pk):
             messages.info(request, _("This event was already processed; it changes state once."))
         else:
-            process_webhook_event.delay(event.pk)
+            enqueue_stripe_event(event.pk)
             messages.success(request, _("The event was queued for processing."))
         return redirect("webhook_events:index")
 
