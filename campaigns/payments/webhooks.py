@@ -15,7 +15,6 @@ until staff press "process again" (:func:`revive_event`).
 import json
 import logging
 from datetime import timedelta
-from functools import partial
 
 import stripe
 from django.conf import settings
@@ -54,7 +53,7 @@ def accept_event(payload, signature_header, *, on_commit=None):
                 livemode=bool(event.get("livemode")),
             )
             if on_commit is not None:
-                transaction.on_commit(partial(on_commit, record.pk), robust=True)
+                transaction.on_commit(lambda: on_commit(record.pk), robust=True)
     except IntegrityError:  # the unique stripe_id: Stripe sent this event before
         return WebhookEvent.objects.get(stripe_id=event["id"]), False
     return record, True
