@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -114,12 +115,15 @@ class WebhookEventIndexView(StaffActionIndexView):
 
 class WebhookEventFilterSet(WagtailFilterSet):
     given_up = django_filters.BooleanFilter(
-        label=gettext_lazy("Given up"), field_name="dead_at", lookup_expr="isnull", exclude=True
+        label=capfirst(gettext_lazy("given up")),
+        field_name="dead_at",
+        lookup_expr="isnull",
+        exclude=True,
     )
 
     class Meta:
         model = WebhookEvent
-        fields = ["type", "outcome"]
+        fields = ["type", "outcome", "received_at"]
 
 
 class WebhookEventViewSet(LedgerViewSet):
