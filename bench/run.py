@@ -51,6 +51,18 @@ def parse_args(argv):
         default=30.0,
         help="webhook_process: stop the worker after this long (0: when all are processed)",
     )
+    parser.add_argument(
+        "--payments-concurrency",
+        type=int,
+        default=1,
+        help="webhook_process: processes (or threads) of the payments worker",
+    )
+    parser.add_argument(
+        "--payments-pool",
+        choices=["prefork", "threads", "solo"],
+        default="prefork",
+        help="webhook_process: the payments worker's pool",
+    )
     return parser.parse_args(argv)
 
 

@@ -223,8 +223,11 @@ class CeleryWorker:
     The default prefork pool (as in platform/compose.yaml) with one child process.
     """
 
-    def __init__(self, bench_env, name, *, concurrency=1, pool="prefork", **env_overrides):
+    def __init__(
+        self, bench_env, name, *, concurrency=1, pool="prefork", queues=None, **env_overrides
+    ):
         self.bench_env = bench_env
+        self.queues = queues
         self.log = bench_env.log_path(f"celery-{name}")
         self.concurrency = concurrency
         self.pool = pool
@@ -244,6 +247,8 @@ class CeleryWorker:
             f"--concurrency={self.concurrency}",
             "--hostname=bench@%h",
         ]
+        if self.queues:
+            command.append(f"--queues={','.join(self.queues)}")
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
                 command,

@@ -1,12 +1,15 @@
 """Staff screens in the Wagtail admin: pledges, webhook events and the audit log."""
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -15,7 +18,9 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns.forms import CancelInitiativeForm
+from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import AuditEntry, Campaign, Pledge, WebhookEvent
+from campaigns.payments import webhooks
 from campaigns.permissions import is_moderator
 from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
@@ -111,6 +116,19 @@ class WebhookEventIndexView(StaffActionIndexView):
         return instance.processed_at is None
 
 
+class WebhookEventFilterSet(WagtailFilterSet):
+    given_up = django_filters.BooleanFilter(
+        label=capfirst(gettext_lazy("given up")),
+        field_name="dead_at",
+        lookup_expr="isnull",
+        exclude=True,
+    )
+
+    class Meta:
+        model = WebhookEvent
+        fields = ["type", "outcome", "received_at"]
+
+
 class WebhookEventViewSet(LedgerViewSet):
     model = WebhookEvent
     icon = "link-external"
@@ -125,8 +143,9 @@ class WebhookEventViewSet(LedgerViewSet):
         "received_at",
         "processed_at",
         "attempts",
+        "dead_at",
     ]
-    list_filter = ["type", "outcome", "received_at"]
+    filterset_class = WebhookEventFilterSet
     search_fields = ["stripe_id", "type", "flag_reason"]
     ordering = ["-received_at"]
 
@@ -198,13 +217,12 @@ class ReprocessWebhookEventView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("webhook_events:index")
 
     def post(self, request, pk):
-        from campaigns.jobs import process_webhook_event
-
+        """Fresh attempts for the event (also a dead one), then queue it."""
         event = get_object_or_404(WebhookEvent, pk=pk)
-        if event.processed_at is not None:
+        if not webhooks.revive_event(event.pk):
             messages.info(request, _("This event was already processed; it changes state once."))
         else:
-            process_webhook_event.delay(event.pk)
+            enqueue_stripe_event(event.pk)
             messages.success(request, _("The event was queued for processing."))
         return redirect("webhook_events:index")
 

@@ -7,4 +7,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Initiatives and donations")
 
     def ready(self):
-        from campaigns import signals  # noqa: F401
+        from campaigns import jobs, signals  # noqa: F401  (connect their receivers)

@@ -254,7 +254,12 @@ class Refund(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """A verified Stripe event, stored before it is processed so nothing is lost."""
+    """A verified Stripe event, stored before it is processed so nothing is lost.
+
+    ``attempts`` counts tries at processing it. After ``STRIPE_EVENT_MAX_ATTEMPTS`` failed
+    tries it is marked dead (``dead_at``): nothing retries it any more until staff press
+    "process again".
+    """
 
     class Outcome(models.TextChoices):
         PENDING = "", _("Not processed yet")
@@ -273,6 +278,7 @@ class WebhookEvent(models.Model):
     flag_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    dead_at = models.DateTimeField(_("given up"), null=True, blank=True)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
@@ -284,3 +290,7 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.stripe_id}"
+
+    @property
+    def is_dead(self):
+        return self.dead_at is not None

@@ -1,41 +1,76 @@
-"""Stripe webhooks: verify, store, answer; then process each event exactly once.
+"""Stripe webhooks: verify and store in the request; process each event once, in a job.
 
 :func:`accept_event` runs in the request: it verifies the signature, stores the event
-under its unique id and, on commit, wakes the processor (:func:`wake_processor`). A
-Celery job then works through every stored event that is still pending, in batches
-(:func:`process_pending_events`): each event is applied in the same transaction that
-marks it processed, so a duplicate or a retry can never apply it twice, and the rows are
-claimed with ``SKIP LOCKED`` so that several workers share the queue without waiting on
-each other. :func:`process_event` applies one event by id, for retries, the sweep and the
-staff's "process again".
+under its unique Stripe id and, once that row is committed, calls back the caller, which
+enqueues one processing job for it (see ``campaigns.views.webhook``). :func:`process_event`
+is that job's work: it locks the event row, returns at once when the event was already
+processed (a duplicate delivery, a retry, the sweep), and otherwise applies it and marks
+it processed in the same transaction, so no event ever changes state twice.
+
+A failure rolls the whole event back; :func:`record_failure` counts it and, after
+``STRIPE_EVENT_MAX_ATTEMPTS`` failures, marks the event dead so that nothing retries it
+until staff press "process again" (:func:`revive_event`).
 """
 
 import json
 import logging
-import time
-from functools import cache
+from contextlib import nullcontext
+from datetime import timedelta
 
-import redis
 import stripe
 from django.conf import settings
-from django.db import connections, router, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, PaymentAttempt, Pledge, Refund, WebhookEvent
+from campaigns.models import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.services import pledges as pledge_services
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+# The sweep leaves younger events alone: their own job is most likely still on its way.
+SWEEP_AFTER = timedelta(seconds=45)
+MAX_NESTING = 32  # Stripe's events nest a handful of levels; deeper is not an event
 
 
 class InvalidWebhook(Exception):
     """The request is not a verifiable Stripe event; nothing was stored."""
 
 
-def accept_event(payload, signature_header):
-    """Verify and store one event; returns (WebhookEvent, created)."""
+def accept_event(payload, signature_header, *, on_commit=None):
+    """Verify and store one event; returns ``(WebhookEvent, created)``.
+
+    ``on_commit(event_pk)`` runs once the new row is committed (errors are logged, not
+    raised: the stored event is not lost, the sweep finds it). A duplicate Stripe id
+    stores nothing, calls nothing and returns the stored event with ``False``.
+    """
+    event = verified_event(payload, signature_header)
+    try:
+        with _own_statement_or_savepoint():
+            record = WebhookEvent.objects.create(
+                stripe_id=event["id"],
+                type=event["type"],
+                payload=event,
+                livemode=bool(event.get("livemode")),
+            )
+    except IntegrityError:  # the unique stripe_id: Stripe sent this event before
+        return WebhookEvent.objects.get(stripe_id=event["id"]), False
+    if on_commit is not None:
+        transaction.on_commit(lambda: on_commit(record.pk), robust=True)
+    return record, True
+
+
+def _own_statement_or_savepoint():
+    """Outside a transaction the INSERT commits by itself (one round trip instead of BEGIN,
+    INSERT and COMMIT; ``on_commit`` then runs at once). Inside one, a savepoint keeps a
+    duplicate's IntegrityError from breaking the caller's transaction."""
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
+
+
+def verified_event(payload, signature_header):
+    """The event a request carries, once its signature and shape are checked."""
     if not signature_header:
         raise InvalidWebhook("missing Stripe-Signature header")
     if isinstance(payload, bytes):
@@ -50,228 +85,115 @@ def accept_event(payload, signature_header):
             settings.STRIPE_WEBHOOK_SECRET,
             tolerance=SIGNATURE_TOLERANCE_SECONDS,
         )
-        event = json.loads(payload)
-    except ValueError as error:
-        raise InvalidWebhook("malformed payload") from error
     except stripe.SignatureVerificationError as error:
         raise InvalidWebhook("signature verification failed") from error
+    try:
+        event = json.loads(payload)
+    except (ValueError, RecursionError) as error:
+        raise InvalidWebhook("malformed payload") from error
+    if _nested_deeper_than(event, MAX_NESTING):
+        raise InvalidWebhook("malformed payload")
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise InvalidWebhook("not an event")
-    record = WebhookEvent(
-        stripe_id=event["id"],
-        type=event["type"],
-        payload=event,
-        livemode=bool(event.get("livemode")),
-    )
-    if not _insert_new(record):
-        return WebhookEvent.objects.get(stripe_id=event["id"]), False
-    transaction.on_commit(wake_processor, robust=True)
-    return record, True
+    if not isinstance(event["id"], str) or not isinstance(event["type"], str):
+        raise InvalidWebhook("not an event")
+    return event
 
 
-def _insert_new(record):
-    """Store a new event in one statement; False (and nothing changed) for a duplicate.
-
-    ``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING id`` (PostgreSQL and SQLite):
-    in a request it commits by itself, one round trip to the database instead of BEGIN,
-    INSERT and COMMIT, and a duplicate needs no exception and no savepoint.
-    """
-    connection = connections[router.db_for_write(WebhookEvent)]
-    sql, fields = _insert_statement(connection.alias)
-    values = [
-        field.get_db_prep_save(field.pre_save(record, add=True), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    record.pk = row[0]
-    record._state.adding = False
-    return True
+def _nested_deeper_than(value, limit):
+    """Whether lists and objects nest more than ``limit`` levels (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((item, depth + 1) for item in value)
+    return False
 
 
-@cache
-def _insert_statement(alias):
-    meta = WebhookEvent._meta
-    quote = connections[alias].ops.quote_name
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(meta.get_field('stripe_id').column)}) DO NOTHING "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
-    return sql, fields
-
-
-# While this Redis key exists, a processing job is queued that has not yet started to
-# look for events: a burst of events costs one job instead of one Celery message each.
-PROCESSOR_QUEUED_KEY = "wijkkapitaal:webhooks:processor-queued"
-PROCESSOR_QUEUED_SECONDS = 2
-# After seeing that key, a process skips the Redis round trip for this long.
-WAKE_WINDOW_SECONDS = 0.05
-BATCH_SIZE = 25
-
-_processor_pending_until = 0.0  # this process's monotonic clock
-
-
-@cache
-def _broker_redis(url):
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
-def _queue_flag():
-    """The Redis that holds the 'processor queued' flag: the broker, when it is Redis."""
-    from config.celery import app
-
-    if app.conf.task_always_eager or not settings.REDIS_URL:
-        return None
-    return _broker_redis(settings.REDIS_URL)
-
-
-def wake_processor():
-    """Make sure a processing job will see the events committed so far.
-
-    With Redis, ``SET NX`` on the flag either queues a job or finds one queued. Such a
-    job clears the flag before it looks for pending events, so it finds every event
-    committed before that. For the next ``WAKE_WINDOW_SECONDS`` this process skips the
-    round trip: the job it saw clears the flag only after this process saw it, and looks
-    once more ``2 × WAKE_WINDOW_SECONDS`` after clearing it (:func:`process_queue`), so
-    an event committed inside the window is found too. Only durations on each process's
-    own clock are compared. Should the publish fail, the flag is removed again (or, if
-    this process dies first, expires within ``PROCESSOR_QUEUED_SECONDS``), and the sweep
-    picks up what was missed.
-    """
-    global _processor_pending_until
-    from campaigns.jobs import process_webhook_events
-
-    flag = _queue_flag()
-    if flag is None:
-        process_webhook_events.delay()  # eager: processed right here
-        return
-    now = time.monotonic()
-    if now < _processor_pending_until:
-        return
-    if flag.set(PROCESSOR_QUEUED_KEY, "1", nx=True, ex=PROCESSOR_QUEUED_SECONDS):
-        try:
-            process_webhook_events.delay()
-        except Exception:
-            flag.delete(PROCESSOR_QUEUED_KEY)  # no job behind it: let the next event try
-            raise
-    _processor_pending_until = now + WAKE_WINDOW_SECONDS
-
-
-def process_queue():
-    """The processing job: take the wake-up, apply every pending event, look once more.
-
-    The last look comes ``2 × WAKE_WINDOW_SECONDS`` after the wake-up was taken, for the
-    events whose requests skipped waking us (see :func:`wake_processor`).
-    """
-    flag = _queue_flag()
-    if flag is None:
-        return process_pending_events()
-    flag.delete(PROCESSOR_QUEUED_KEY)
-    taken = time.monotonic()
-    done = process_pending_events()
-    time.sleep(max(0.0, taken + 2 * WAKE_WINDOW_SECONDS - time.monotonic()))
-    return done + process_pending_events()
-
-
-def process_pending_events(batch_size=BATCH_SIZE):
-    """Apply every pending event, oldest first, a batch per transaction. Returns the count.
-
-    Events that failed before are left to their own retry job (with backoff) and to the
-    sweep. Within a batch each event has its own savepoint: one that fails is rolled back
-    and recorded, the others are kept. The campaigns a batch pays into are locked first,
-    in id order, so that two jobs working on batches for the same campaigns wait for each
-    other instead of deadlocking.
-    """
-    done = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                WebhookEvent.objects.select_for_update(skip_locked=True)
-                .filter(processed_at__isnull=True, attempts=0)
-                .order_by("pk")[:batch_size]
-            )
-            _lock_campaigns_of(batch)
-            applied = []
-            for event in batch:
-                try:
-                    with transaction.atomic():
-                        _apply(event, save=False)
-                except Exception as error:
-                    logger.exception("Processing webhook event %s failed", event.pk)
-                    record_failure(event.pk, error)
-                    transaction.on_commit(lambda pk=event.pk: _retry_later(pk), robust=True)
-                else:
-                    applied.append(event)
-            # Marked in the transaction that applied them, one statement for the batch.
-            WebhookEvent.objects.bulk_update(applied, MARK_FIELDS)
-            done += len(applied)
-        if len(batch) < batch_size:
-            return done
-
-
-def _lock_campaigns_of(events):
-    pledge_ids = {
-        pledge_id
-        for event in events
-        if (pledge_id := _pledge_id_in(event.payload.get("data", {}).get("object") or {}))
-    }
-    if pledge_ids:
-        campaign_ids = Pledge.objects.filter(pk__in=pledge_ids).values("campaign_id")
-        list(
-            Campaign.objects.select_for_update()
-            .filter(pk__in=campaign_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-
-
-def _retry_later(event_pk):
-    from campaigns.jobs import backoff, process_webhook_event
-
-    process_webhook_event.apply_async((event_pk,), countdown=backoff(0))
-
-
-@transaction.atomic
 def process_event(event_pk):
-    """Apply one stored event, at most once. Returns its outcome."""
-    event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-    if event.processed_at is None:
-        _apply(event)
-    return event.outcome
+    """Apply one stored event, at most once, and return its outcome.
 
-
-MARK_FIELDS = ["outcome", "flag_reason", "processed_at", "attempts", "last_error"]
-
-
-def _apply(event, *, save=True):
-    """Apply a locked, unprocessed event and mark it processed, in the caller's transaction.
-
-    With ``save=False`` the caller stores the marks (see :func:`process_pending_events`).
+    Returns ``None`` for an event that is dead: only staff bring it back.
     """
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
+        if event.dead_at is not None:
+            return None
+        if event.processed_at is None:
+            _apply(event)
+        return event.outcome
+
+
+def record_failure(event_pk, error):
+    """Count a failed try; mark the event dead after too many. Returns the event."""
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
+        if event.processed_at is not None or event.dead_at is not None:
+            return event
+        event.attempts += 1
+        event.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if event.attempts >= settings.STRIPE_EVENT_MAX_ATTEMPTS:
+            event.dead_at = timezone.now()
+            logger.error(
+                "Stripe event %s failed %s times and is given up", event.stripe_id, event.attempts
+            )
+        event.save(update_fields=["attempts", "last_error", "dead_at"])
+        return event
+
+
+def revive_event(event_pk):
+    """Staff's "process again": fresh attempts for an unprocessed (e.g. dead) event.
+
+    Returns True when the event should be enqueued, False when it was processed already.
+    """
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
+        if event.processed_at is not None:
+            return False
+        event.attempts = 0
+        event.dead_at = None
+        event.save(update_fields=["attempts", "dead_at"])
+        return True
+
+
+def never_started(older_than, limit=1000):
+    """Ids of events that no job has tried yet and that are older than ``older_than``.
+
+    Those are events whose job was lost (the broker was down at commit, or lost its
+    queue). Events that failed have their own retries, and dead ones wait for staff.
+    """
+    return list(
+        WebhookEvent.objects.filter(
+            processed_at__isnull=True,
+            dead_at__isnull=True,
+            attempts=0,
+            received_at__lte=timezone.now() - older_than,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _apply(event):
+    """Apply a locked, unprocessed event and mark it processed, in the caller's transaction."""
     handler = HANDLERS.get(event.type)
-    obj = event.payload.get("data", {}).get("object", {})
-    if handler is None:
+    data = event.payload.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if handler is None or not isinstance(obj, dict):
         outcome, flag = WebhookEvent.Outcome.IGNORED, ""
     else:
         outcome, flag = handler(obj, event.stripe_id)
     event.outcome = outcome
-    event.flag_reason = flag
+    event.flag_reason = flag[:300]
     event.processed_at = timezone.now()
     event.attempts += 1
     event.last_error = ""
-    if save:
-        event.save(update_fields=MARK_FIELDS)
-
-
-def record_failure(event_pk, error):
-    WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).update(
-        last_error=f"{type(error).__name__}: {error}"[:2000], attempts=F("attempts") + 1
-    )
+    event.save(update_fields=["outcome", "flag_reason", "processed_at", "attempts", "last_error"])
 
 
 def _applied(changed):

@@ -2,12 +2,14 @@
 
 Views, webhooks, Wagtail admin actions and Celery jobs all call these functions. Each
 runs in one transaction, locks the rows it counts or changes (campaign first, then
-pledge), writes an audit entry, and enqueues follow-up jobs with ``on_commit``.
+pledge), writes an audit entry, and announces follow-up work on commit (see ``signals``).
 """
 
 from campaigns.services.errors import (
+    AmountNotAllowed,
     CampaignClosed,
     PaymentProviderUnavailable,
+    PledgeNotRefundable,
     ServiceError,
     TransitionNotAllowed,
 )
@@ -23,8 +25,10 @@ from campaigns.services.initiatives import (
 from campaigns.services.totals import ledger_totals, recount_totals
 
 __all__ = [
+    "AmountNotAllowed",
     "CampaignClosed",
     "PaymentProviderUnavailable",
+    "PledgeNotRefundable",
     "ServiceError",
     "TransitionNotAllowed",
     "create_initiative",

@@ -15,8 +15,14 @@ from campaigns.audit import Action
 from campaigns.events import PledgeFailed, PledgePaid, PledgeRefunded
 from campaigns.models import Campaign, DigestItem, PaymentAttempt, Pledge, Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
-from campaigns.services.errors import CampaignClosed, PaymentProviderUnavailable
+from campaigns.services.errors import (
+    AmountNotAllowed,
+    CampaignClosed,
+    PaymentProviderUnavailable,
+    PledgeNotRefundable,
+)
 from campaigns.services.locks import lock_campaign, lock_pledge
+from campaigns.services.signals import refund_requested
 from campaigns.services.totals import count_pledge, uncount_pledge
 from campaigns.services.updates import add_digest_item
 from campaigns.state import fire
@@ -51,7 +57,7 @@ def create_pledge(
     if not campaign.is_open_for_support:
         raise CampaignClosed()
     if not MIN_DONATION_CENTS <= amount_cents <= max_donation_cents():
-        raise CampaignClosed(_("This amount cannot be donated."))
+        raise AmountNotAllowed()
     pledge = Pledge.objects.create(
         campaign=campaign,
         amount_cents=amount_cents,
@@ -227,7 +233,7 @@ def request_refund(*, pledge, actor=None, reason="requested"):
     if pledge.status != Pledge.Status.PAID:
         if pledge.status in (Pledge.Status.REFUND_PENDING, Pledge.Status.REFUNDED):
             return pledge.refund
-        raise CampaignClosed(_("Only a paid donation can be refunded."))
+        raise PledgeNotRefundable()
     refund, _created = Refund.objects.get_or_create(
         pledge=pledge,
         defaults={
@@ -238,14 +244,10 @@ def request_refund(*, pledge, actor=None, reason="requested"):
         },
     )
     _move(pledge, "request_refund", Action.REFUND_REQUESTED, actor=actor, reason=reason)
-    transaction.on_commit(lambda: _enqueue_refund(refund.pk), robust=True)
+    transaction.on_commit(
+        lambda: refund_requested.send(sender=Refund, refund_id=refund.pk), robust=True
+    )
     return refund
-
-
-def _enqueue_refund(refund_id):
-    from campaigns.jobs import execute_refund
-
-    execute_refund.delay(refund_id)
 
 
 def payment_intent_for(pledge):

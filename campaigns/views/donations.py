@@ -10,11 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import Campaign, PaymentAttempt, Pledge
 from campaigns.payments import test_checkout as test_events
 from campaigns.payments.forms import DonationForm
 from campaigns.payments.webhooks import accept_event
-from campaigns.services import CampaignClosed, PaymentProviderUnavailable
+from campaigns.services import AmountNotAllowed, CampaignClosed, PaymentProviderUnavailable
 from campaigns.services import pledges as pledge_services
 from cms.views import NotFoundWithMessage
 
@@ -75,7 +76,7 @@ def donate(request, page_id):
                     message=data["message"].strip(),
                     language=get_language()[:2],
                 )
-            except CampaignClosed as error:
+            except (CampaignClosed, AmountNotAllowed) as error:
                 form.add_error(None, str(error))
             else:
                 return _go_to_checkout(request, attempt)
@@ -160,7 +161,7 @@ def test_checkout(request, reference):
                 event = test_events.checkout_event(
                     attempt, "checkout.session.async_payment_failed", "unpaid"
                 )
-            accept_event(*test_events.signed(event))
+            accept_event(*test_events.signed(event), on_commit=enqueue_stripe_event)
         target = reverse("payments:return", args=[attempt.pledge.reference])
         return redirect(target + ("" if outcome == "pay" else "?cancelled=1"))
     return render(request, "payments/test_checkout.html", {"attempt": attempt})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,7 +57,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "campaigns.payments.middleware.StripeWebhookMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,19 +182,38 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A job is acknowledged when it has finished, and given back to the queue when its worker
+# dies under it (SIGKILL, out of memory), so that a crash delays work but never loses it.
+# Every job must therefore be safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
+# Money has its own queue and its own worker (platform/compose.yaml), so that an e-mail
+# fan-out on "default" never delays a payment. A worker started without -Q takes both.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("payments")]
+CELERY_TASK_ROUTES = {
+    "campaigns.jobs.process_stripe_event": {"queue": "payments"},
+    "campaigns.jobs.sweep_stripe_events": {"queue": "payments"},
+    "campaigns.jobs.execute_refund": {"queue": "payments"},
+    "campaigns.jobs.sweep_refunds": {"queue": "payments"},
+    "campaigns.jobs.close_due_campaigns": {"queue": "payments"},
+    "campaigns.jobs.settle_campaign": {"queue": "payments"},
+}
 CELERY_BEAT_SCHEDULE = {
-    "sweep-webhook-events": {"task": "campaigns.jobs.sweep_webhook_events", "schedule": 60.0},
+    "sweep-stripe-events": {"task": "campaigns.jobs.sweep_stripe_events", "schedule": 60.0},
     "close-due-campaigns": {"task": "campaigns.jobs.close_due_campaigns", "schedule": 300.0},
     "sweep-refunds": {"task": "campaigns.jobs.sweep_refunds", "schedule": 300.0},
     "send-digests": {"task": "notifications.jobs.send_digests", "schedule": 600.0},
     "send-task-reminders": {"task": "notifications.jobs.send_task_reminders", "schedule": 900.0},
     "sweep-announcements": {"task": "core.jobs.sweep_announcements", "schedule": 60.0},
 }
+# A Stripe event whose processing failed this many times is marked dead: it is no longer
+# retried and waits in the staff screen (Money → Webhook events) for "process again".
+STRIPE_EVENT_MAX_ATTEMPTS = env.int("STRIPE_EVENT_MAX_ATTEMPTS", default=10)
 
 # Platform rules
 WIJKKAPITAAL = {

@@ -109,11 +109,3 @@ def redis_broker(request, monkeypatch):
     yield f"redis://{proc.host}:{proc.port}/0"
     server.flushall()
     server.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_remembered_processor_wake_up(monkeypatch):
-    """Each test starts as a fresh process that has not yet seen a queued processing job."""
-    from campaigns.payments import webhooks
-
-    monkeypatch.setattr(webhooks, "_processor_pending_until", 0.0)

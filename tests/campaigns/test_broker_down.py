@@ -2,7 +2,8 @@
 
 Nothing may be lost: the webhook stores the verified event and still answers 200 (the
 publish error is swallowed by ``on_commit(..., robust=True)``); once the broker is back,
-the sweep re-enqueues the unprocessed events and each is applied exactly once.
+the sweep (Celery beat, every minute) enqueues the events no job ever started on, and each
+is applied exactly once.
 
 The broker outage is real: the Celery app is pointed at a closed port. "The broker is
 back" is real too where possible: a ``redis-server`` from pytest-redis and a Celery worker
@@ -17,9 +18,11 @@ import time
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from campaigns import jobs
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
+from campaigns.payments import webhooks
 from campaigns.services import ledger_totals
 from config.celery import app as celery_app
 from tests.celery_broker import broker_down, celery_worker, wait_until
@@ -124,10 +127,10 @@ def test_events_are_kept_while_the_broker_is_down_and_swept_later_eager(
     amounts = [25_00, 40_00, 5_00]
     attempts = receive_while_broker_is_down_captured(client, campaign, open_pledge, amounts)
 
-    assert jobs.sweep_webhook_events(older_than_seconds=0) == 3
+    assert jobs.sweep_stripe_events(older_than_seconds=0) == 3
 
     assert_processed_once(campaign, attempts, amounts, 3)
-    assert jobs.sweep_webhook_events(older_than_seconds=0) == 0
+    assert jobs.sweep_stripe_events(older_than_seconds=0) == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -141,14 +144,55 @@ def test_events_are_kept_while_the_broker_is_down_and_a_worker_processes_them_la
 
     with celery_worker(redis_broker):
         # The sweep runs twice before anything is processed: each event is queued twice.
-        assert jobs.sweep_webhook_events(older_than_seconds=0) == 3
-        assert jobs.sweep_webhook_events(older_than_seconds=0) == 3
+        assert jobs.sweep_stripe_events(older_than_seconds=0) == 3
+        assert jobs.sweep_stripe_events(older_than_seconds=0) == 3
         assert wait_until(
             lambda: not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
         ), "the worker did not process the swept events"
-        assert jobs.sweep_webhook_events(older_than_seconds=0) == 0
+        assert jobs.sweep_stripe_events(older_than_seconds=0) == 0
 
     assert_processed_once(campaign, attempts, amounts, 3)
+
+
+def test_every_stored_event_is_swept_within_two_minutes():
+    """Beat runs the sweep every minute, and the sweep takes events older than
+    ``SWEEP_AFTER``: an event whose job was lost is enqueued again within 2 minutes."""
+    (entry,) = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "campaigns.jobs.sweep_stripe_events"
+    ]
+    assert entry["schedule"] <= 60
+    assert 30 <= webhooks.SWEEP_AFTER.total_seconds() <= 60
+    assert webhooks.SWEEP_AFTER.total_seconds() + entry["schedule"] < 120
+
+
+@pytest.mark.django_db
+def test_the_scheduled_sweep_takes_events_that_never_started_and_only_those(
+    client, stripe_examples, open_pledge, receive_while_broker_is_down_captured
+):
+    campaign = make_initiative(site_tree()[2], goal_cents=1_000_00)
+    amounts = [25_00, 40_00, 5_00, 7_00]
+    attempts = receive_while_broker_is_down_captured(client, campaign, open_pledge, amounts)
+    lost, young, failing, dead = WebhookEvent.objects.order_by("pk")
+    a_minute_ago = timezone.now() - datetime.timedelta(seconds=61)
+    WebhookEvent.objects.exclude(pk=young.pk).update(received_at=a_minute_ago)
+    # One failed once and waits for its own retry; one failed too often and is dead.
+    WebhookEvent.objects.filter(pk=failing.pk).update(attempts=1, last_error="RuntimeError")
+    WebhookEvent.objects.filter(pk=dead.pk).update(attempts=10, dead_at=a_minute_ago)
+
+    assert jobs.sweep_stripe_events() == 1  # as beat runs it
+
+    assert WebhookEvent.objects.get(pk=lost.pk).outcome == "applied"
+    assert Pledge.objects.get(pk=attempts[0].pledge_id).status == Pledge.Status.PAID
+    for event in (young, failing, dead):
+        assert WebhookEvent.objects.get(pk=event.pk).processed_at is None
+    assert_totals(campaign, 25_00, 1)
+    # However often the sweep runs, the failing and the dead event are not its business.
+    for _minute in range(20):
+        assert jobs.sweep_stripe_events() == 0
+    assert WebhookEvent.objects.get(pk=failing.pk).attempts == 1
+    assert WebhookEvent.objects.get(pk=dead.pk).attempts == 10
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -275,3 +275,48 @@ def test_cached_initiative_page_shows_the_outcome_at_once(
     settle(campaign)
 
     assert "Not funded: all donations are being refunded." in page_html(client, campaign, "en")
+
+
+def test_services_never_import_the_jobs_that_follow_them_up():
+    """The money services announce a refund (``refund_requested``); the jobs module turns
+    that into a job. No service reaches ``campaigns.jobs`` or the webhook processor, not
+    even through another module, so the three no longer import each other in a circle."""
+    import grimp
+
+    graph = grimp.build_graph("campaigns")
+    services = [name for name in graph.modules if name.startswith("campaigns.services")]
+    for importer in services:
+        for imported in ("campaigns.jobs", "campaigns.payments.webhooks"):
+            chain = graph.find_shortest_chain(importer=importer, imported=imported)
+            assert chain is None, " -> ".join(chain)
+
+
+@pytest.mark.parametrize("amount_cents", [4_99, 5_000_01])
+def test_an_amount_outside_the_limits_is_refused_as_such(neighbourhood, amount_cents):
+    from campaigns.services import AmountNotAllowed, CampaignClosed
+    from campaigns.services.pledges import create_pledge
+
+    campaign = make_initiative(neighbourhood, goal_cents=1_000_00)
+
+    with translation.override("en"), pytest.raises(AmountNotAllowed) as refused:
+        create_pledge(campaign=campaign, amount_cents=amount_cents, guest_email="a@example.nl")
+
+    assert not isinstance(refused.value, CampaignClosed)
+    assert str(refused.value) == "This amount cannot be donated."
+    assert not Pledge.objects.exists()
+
+
+def test_only_a_paid_pledge_can_be_refunded(neighbourhood, open_pledge):
+    from campaigns.services import PledgeNotRefundable
+    from campaigns.services.pledges import request_refund
+
+    campaign = make_initiative(neighbourhood, goal_cents=1_000_00)
+    pending, _attempt = open_pledge(campaign, 10_00)
+
+    with (
+        translation.override("en"),
+        pytest.raises(PledgeNotRefundable, match="Only a paid donation can be refunded."),
+    ):
+        request_refund(pledge=pending)
+
+    assert not Refund.objects.exists()

@@ -153,16 +153,16 @@ def test_only_post_is_allowed(client):
     assert client.get(WEBHOOK_URL).status_code == 405
 
 
-def test_the_webhook_skips_the_browser_middleware_but_not_the_host_check(
+def test_the_webhook_is_an_ordinary_view_behind_the_middleware(
     client, settings, campaign, open_pledge, post_event
 ):
-    """No session, language or CSRF work for Stripe; a foreign Host is still refused."""
+    """The project's middleware runs (headers, host check); Stripe gets no cookie."""
     _pledge, attempt = open_pledge(campaign)
     response = post_event(session_event_for(attempt))
     assert response.status_code == 200
-    assert "Vary" not in response  # SessionMiddleware and LocaleMiddleware add "Vary"
-    assert "Content-Language" not in response
-    assert not response.cookies
+    assert response["X-Frame-Options"] == "DENY"  # XFrameOptionsMiddleware ran
+    assert response["X-Content-Type-Options"] == "nosniff"  # so did SecurityMiddleware
+    assert not response.cookies  # no session or CSRF cookie for a machine client
 
     settings.ALLOWED_HOSTS = ["wijkkapitaal.nl"]
     payload, header = signed_payload(session_event_for(attempt), settings.STRIPE_WEBHOOK_SECRET)
@@ -175,6 +175,40 @@ def test_the_webhook_skips_the_browser_middleware_but_not_the_host_check(
     )
     assert refused.status_code == 400
     assert WebhookEvent.objects.count() == 1
+
+
+def test_an_oversized_payload_is_refused_before_it_is_read(client, campaign, open_pledge):
+    _pledge, attempt = open_pledge(campaign)
+    event = session_event_for(attempt)
+    event["data"]["object"]["metadata"]["padding"] = "x" * (600 * 1024)
+    payload = json.dumps(event)
+
+    response = client.post(
+        WEBHOOK_URL,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, settings.STRIPE_WEBHOOK_SECRET),
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "payload too large"}
+    assert WebhookEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("depth", [40, 5_000, 100_000])
+def test_an_absurdly_nested_signed_payload_is_a_400_not_a_500(client, campaign, depth):
+    payload = '{"id": "evt_deep", "type": "x", "data": ' + "[" * depth + "]" * depth + "}"
+
+    response = client.post(
+        WEBHOOK_URL,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, settings.STRIPE_WEBHOOK_SECRET),
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "malformed payload"}
+    assert WebhookEvent.objects.count() == 0
 
 
 def test_signature_from_another_payload_is_refused(client, campaign, open_pledge):
