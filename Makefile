@@ -22,7 +22,7 @@ demo: install
 	@echo "Wijkkapitaal runs at http://$(HOST):$(PORT)/ (English at /en/)."
 	@echo "Moderators log in to the Wagtail admin at http://$(HOST):$(PORT)/admin/"
 	@echo "  moderator@wijkkapitaal.nl / wijkdemo-moderator"
-	@echo "Residents: anouk@example.nl / wijkdemo (and the others in cms/demo/content.py)."
+	@echo "Residents: anouk@example.nl / wijkdemo (and the others in demo/content.py)."
 	@echo "E-mails (sign-up confirmations) are printed in this terminal."
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

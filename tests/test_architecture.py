@@ -12,7 +12,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "core", "accounts", "cms", "campaigns", "tasks", "notifications")
+PACKAGES = ("config", "core", "accounts", "cms", "campaigns", "tasks", "notifications", "demo")
 
 
 def _graph():

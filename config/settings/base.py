@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "campaigns",
     "tasks",
     "notifications",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 INITIATIVE_SLUG = "geveltuinen-korte-akkeren"
 INITIATIVE_PATH = f"/en/gouda/korte-akkeren/{INITIATIVE_SLUG}/"
 INITIATIVE_TITLE = "Geveltuinen in Korte Akkeren"
-PASSWORD = "wijkdemo"  # every demo resident's password (cms/management/commands/load_demo_data.py)
+PASSWORD = "wijkdemo"  # every demo resident's password (demo/management/commands/load_demo_data.py)
 NEIGHBOUR_EMAIL = "anouk@example.nl"
 NOTE = "Ik neem een kwast mee."
 HOURS = 3

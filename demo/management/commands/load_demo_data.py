@@ -24,9 +24,9 @@ from campaigns.audit import Action
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
 from campaigns.state import fire
 from campaigns.story import text_to_blocks
-from cms.demo import content
 from cms.models import CityPage, HomePage, NeighbourhoodPage
 from core.events import muted
+from demo import content
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"
