@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from core.forms import ImageUploadField
 
 
@@ -26,8 +27,6 @@ class OrganisationForm(forms.ModelForm):
     logo_upload = forms.ImageField(label=_("Logo"), required=False)
 
     class Meta:
-        from accounts.models import Organisation
-
         model = Organisation
         fields = ["kind", "name", "kvk_number", "address", "neighbourhood", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -13,7 +13,7 @@ from wagtail.images import get_image_model
 
 from accounts import services
 from accounts.forms import InviteForm, OrganisationForm
-from accounts.models import Organisation
+from accounts.models import Invitation, Organisation
 from core.errors import ServiceError
 
 
@@ -113,8 +113,6 @@ def invitation_accept(request, token):
             return render(request, "accounts/invitation.html", {"error": str(error)}, status=400)
         messages.success(request, _("Welcome to %(name)s!") % {"name": organisation.name})
         return redirect("organisations:detail", organisation.slug)
-    from accounts.models import Invitation
-
     invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
     if invitation is None:
         return render(

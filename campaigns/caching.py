@@ -54,4 +54,13 @@ def forget_initiative_page_on_commit(page_id):
     writes that are cheaper than keeping track of what was already dropped.
     """
     Campaign.objects.filter(page_id=page_id).update(cache_version=F("cache_version") + 1)
+    forget_initiative_page_after_commit(page_id)
+
+
+def forget_initiative_page_after_commit(page_id):
+    """Drop the page's cached copies once the transaction commits.
+
+    For a service that saves the locked campaign row anyway: it raises
+    ``cache_version`` in that same save instead of a second UPDATE.
+    """
     transaction.on_commit(partial(forget_initiative_page, page_id), robust=True)

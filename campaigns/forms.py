@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
+from cms.money import format_money
 from core.forms import ImageUploadField
 
 RULES = settings.WIJKKAPITAAL
@@ -86,8 +87,6 @@ class EuroField(forms.DecimalField):
 
 
 def _euros(cents):
-    from cms.money import format_money
-
     return format_money(cents)
 
 

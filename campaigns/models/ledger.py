@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from cms.money import format_money
+
 
 class PledgeStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -175,8 +177,6 @@ class Pledge(FSMModelMixin, models.Model):
 
     @property
     def amount_display(self):
-        from cms.money import format_money
-
         return format_money(self.amount_cents, self.currency)
 
 

@@ -9,6 +9,10 @@ offer, with the campaign row locked, so the cached totals always move with the l
 
 from django.db import transaction
 
+from campaigns.caching import (
+    forget_initiative_page_after_commit,
+    forget_initiative_page_on_commit,
+)
 from campaigns.events import CampaignMilestoneReached
 from campaigns.models import Pledge
 from campaigns.services.locks import lock_campaign
@@ -72,27 +76,30 @@ def _has_other_support(campaign, key, exclude):
 
 
 def forget_cached_page(campaign):
-    from campaigns.caching import forget_initiative_page_on_commit
-
     forget_initiative_page_on_commit(campaign.page_id)
+
+
+def _save_counts(campaign):
+    """Save the locked campaign's totals, with its fragments made stale in the same UPDATE."""
+    campaign.cache_version += 1
+    campaign.save(update_fields=["raised_cents", "supporter_count", "cache_version"])
+    forget_initiative_page_after_commit(campaign.page_id)
 
 
 def add_support(campaign, key, source, *, raised_cents=0):
     """Count a new source of support (``source`` is (kind, pk)); the campaign is locked."""
-    forget_cached_page(campaign)
     campaign.raised_cents += raised_cents
     if not _has_other_support(campaign, key, source):
         campaign.supporter_count += 1
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
+    _save_counts(campaign)
 
 
 def remove_support(campaign, key, source, *, raised_cents=0):
     """Uncount a source of support that no longer counts; the campaign is locked."""
-    forget_cached_page(campaign)
     campaign.raised_cents -= raised_cents
     if not _has_other_support(campaign, key, source):
         campaign.supporter_count -= 1
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
+    _save_counts(campaign)
 
 
 MILESTONES = (50, 100)
@@ -143,7 +150,6 @@ def ledger_totals(campaign):
 def recount_totals(*, campaign):
     """Set the cached totals to what the ledger says, under the campaign lock."""
     campaign = lock_campaign(campaign.pk)
-    forget_cached_page(campaign)
     campaign.raised_cents, campaign.supporter_count = ledger_totals(campaign)
-    campaign.save(update_fields=["raised_cents", "supporter_count"])
+    _save_counts(campaign)
     return campaign

@@ -24,6 +24,7 @@ from campaigns.models import Campaign, InitiativePage
 from campaigns.permissions import can_edit_initiative
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
+from cms.money import format_money
 
 
 def _editable_campaign(request, page_id):
@@ -85,8 +86,6 @@ def _forms_valid(form, budget_formset, sections):
     formsets = [formset for _section, formset in sections.values()]
     valid = all([form.is_valid(), budget_formset.is_valid(), *(f.is_valid() for f in formsets)])
     if valid and budget_formset.total_cents() != form.cleaned_data["goal"]:
-        from cms.money import format_money
-
         message = _(
             "The budget lines add up to %(total)s, but the funding goal is %(goal)s. "
             "Make them equal."

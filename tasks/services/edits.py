@@ -52,7 +52,7 @@ def save_task_edits(*, initiative, user, formset):
     saved = []
     first_position = initiative.tasks.count()
     for offset, task in enumerate(edited):
-        if task._state.adding:
+        if task.pk is None:
             task.initiative_id = initiative.pk
             saved.append(_create(task, user, first_position + offset))
         else:

@@ -224,7 +224,7 @@ def test_a_failing_delivery_backs_off_then_dies_and_staff_can_deliver_it_again(t
         assert sweep_announcements(now=later(7200)) == 0  # dead rows are left to staff
 
     assert mail.outbox == []
-    admin = admin_site._registry[Announcement]
+    admin = admin_site.get_model_admin(Announcement)
     request = RequestFactory().post("/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
     monkeypatch.setattr(admin, "message_user", lambda *args, **kwargs: None)
