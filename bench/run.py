@@ -7,6 +7,7 @@ that could not be taken is written with a null value). See bench/README.md.
 """
 
 import argparse
+import os
 import sys
 import time
 from contextlib import ExitStack
@@ -54,8 +55,9 @@ def parse_args(argv):
     parser.add_argument(
         "--payments-concurrency",
         type=int,
-        default=1,
-        help="webhook_process: processes (or threads) of the payments worker",
+        default=os.cpu_count() or 1,
+        help="webhook_process: processes (or threads) of the payments worker; default: one "
+        "per CPU, Celery's own default, as platform/compose.yaml runs it",
     )
     parser.add_argument(
         "--payments-pool",

@@ -9,10 +9,6 @@ run out (the test moves them to now instead of waiting two minutes) and the swee
 
 import datetime
 import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -26,66 +22,12 @@ from core.jobs import sweep_announcements
 from core.models import Announcement
 from notifications.base import CLAIM_LEASE
 from notifications.models import SentMessage
+from tests.celery_broker import WorkerProcess as Worker
 from tests.celery_broker import celery_conf, wait_until
 from tests.factories import make_initiative, site_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 DONORS = 40
-
-
-class Worker:
-    """``celery -A config worker`` in its own process group, so it can be killed whole."""
-
-    def __init__(self, name, env, log_dir):
-        self.name = name
-        self.env = env
-        self.log = log_dir / f"{name}.log"
-        self.process = None
-
-    def start(self, timeout=60):
-        command = [
-            sys.executable,
-            "-m",
-            "tests.notifications.run_worker",
-            "worker",
-            "--loglevel=INFO",
-            "--pool=prefork",
-            "--concurrency=1",
-            f"--hostname={self.name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited: {self.log.read_text()[-3000:]}")
-            if " ready." in self.log.read_text(errors="replace"):
-                return self
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"the worker was not ready in {timeout} s")
-
-    def kill(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def mails_per_recipient(mail_dir):
