@@ -59,7 +59,9 @@ def the_second_payment_alone_is_refunded(campaign, pledge, second, refund_id, ev
     assert second.refunded_at is not None
     assert second.refund_external_id == refund_id
     assert stored(event).outcome == WebhookEvent.Outcome.APPLIED
-    entry = AuditEntry.objects.get(object_type="campaigns.paymentattempt", action="payment_refunded")
+    entry = AuditEntry.objects.get(
+        object_type="campaigns.paymentattempt", action="payment_refunded"
+    )
     assert entry.object_id == str(second.pk)
     assert entry.amount_cents == 25_00
     assert entry.data == {"refund": refund_id, "event": event["id"]}
@@ -127,9 +129,7 @@ def test_refunding_the_counted_payment_afterwards_still_refunds_the_pledge(
     assert_totals(campaign, 0, 0)
 
 
-def test_a_refund_of_a_payment_this_pledge_never_had_is_flagged(
-    campaign, paid_twice, post_event
-):
+def test_a_refund_of_a_payment_this_pledge_never_had_is_flagged(campaign, paid_twice, post_event):
     pledge, _counted, _second = paid_twice
     charge = refunded_charge(
         payment_intent=new_id("pi"), amount=25_00, metadata={"pledge_id": str(pledge.pk)}
