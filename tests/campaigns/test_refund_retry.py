@@ -14,7 +14,7 @@ from campaigns.services import ledger_totals
 from campaigns.services.pledges import request_refund
 from campaigns.services.refunds import RefundNotRetryable, retry_refund
 from tests.factories import UserFactory, make_initiative, moderator, site_tree
-from tests.stripe_fake import event_for, session_event_for
+from tests.stripe_fake import event_for, refunded_charge, session_event_for
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,27 @@ def test_only_staff_may_retry_a_refund(client, campaign, paid, fake_stripe, run_
     assert response.status_code in (302, 403)
     assert client.get("/admin/refunds/").status_code in (302, 403)
     assert Refund.objects.count() == 1
+
+
+def test_a_refund_made_in_stripes_dashboard_after_a_failed_try_completes_the_pledge(
+    campaign, paid, fake_stripe, post_event, run_on_commit
+):
+    fake_stripe.refund_status = "failed"
+    failed = run_on_commit(request_refund, pledge=paid)
+    charge = refunded_charge(
+        payment_intent=paid.paid_payment_intent_id,
+        amount=25_00,
+        metadata={"pledge_id": str(paid.pk)},
+    )
+
+    post_event(event_for("charge", charge, "charge.refunded"))
+
+    paid.refresh_from_db()
+    assert paid.status == Pledge.Status.REFUNDED
+    outside = Refund.objects.get(pledge=paid, status=Refund.Status.SUCCEEDED)
+    assert (outside.sequence, outside.reason) == (2, "outside_platform")
+    assert outside.external_id == charge["refunds"]["data"][0]["id"]
+    assert Refund.objects.get(pk=failed.pk).status == Refund.Status.FAILED
+    assert_totals(campaign, 0, 0)
+    with pytest.raises(RefundNotRetryable):
+        retry_refund(refund=failed)
