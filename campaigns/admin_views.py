@@ -1,8 +1,9 @@
-"""Staff screens in the Wagtail admin: pledges, webhook events and the audit log."""
+"""Staff screens in the Wagtail admin: pledges, refunds, webhook events and the audit log."""
 
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.text import capfirst
@@ -19,11 +20,12 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns.forms import CancelInitiativeForm
 from campaigns.jobs import enqueue_stripe_event
-from campaigns.models import AuditEntry, Campaign, Pledge, WebhookEvent
+from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
 from campaigns.payments import webhooks
 from campaigns.permissions import is_moderator
 from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
+from campaigns.services import refunds as refund_services
 from campaigns.services.cancellation import cancel_campaign
 
 REFUND_PERMISSION = "campaigns.change_pledge"
@@ -35,6 +37,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action in ("add", "change", "delete"):
             return False
+        return super().user_has_permission(user, action)
+
+
+class RefundPolicy(ReadOnlyPolicy):
+    """Refunds belong to a pledge's record: whoever sees pledges sees their refunds."""
+
+    def user_has_permission(self, user, action):
+        if action == "view":
+            return user.has_perm("campaigns.view_pledge")
         return super().user_has_permission(user, action)
 
 
@@ -107,6 +118,53 @@ class PledgeViewSet(LedgerViewSet):
     ordering = ["-created_at"]
 
 
+class RefundIndexView(StaffActionIndexView):
+    """Every refund try, newest first; a failed last try of a pledge still being refunded
+    gets "Retry refund"."""
+
+    action_label = gettext_lazy("Retry refund")
+    action_url_name = "refund_retry"
+    action_icon = "resubmit"
+
+    def get_base_queryset(self):
+        later = Refund.objects.filter(pledge=OuterRef("pledge"), sequence__gt=OuterRef("sequence"))
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("pledge")
+            .annotate(has_later_try=Exists(later))
+        )
+
+    def action_applies(self, instance):
+        return (
+            instance.is_failed
+            and not instance.has_later_try
+            and instance.pledge.status == Pledge.Status.REFUND_PENDING
+        )
+
+
+class RefundViewSet(LedgerViewSet):
+    model = Refund
+    icon = "undo"
+    menu_label = gettext_lazy("Refunds")
+    name = "refunds"
+    index_view_class = RefundIndexView
+    list_display = [
+        "pledge",
+        "sequence",
+        "amount_display",
+        "status",
+        "last_error",
+        "attempts",
+        "idempotency_key",
+        "external_id",
+        "created_at",
+    ]
+    list_filter = ["status", "reason", "created_at"]
+    search_fields = ["external_id", "idempotency_key", "last_error"]
+    ordering = ["-created_at"]
+
+
 class WebhookEventIndexView(StaffActionIndexView):
     action_label = gettext_lazy("Process again")
     action_url_name = "webhook_event_reprocess"
@@ -176,7 +234,7 @@ class AuditEntryViewSet(LedgerViewSet):
 class MoneyViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Money")
     menu_icon = "table"
-    items = (PledgeViewSet, WebhookEventViewSet, AuditEntryViewSet)
+    items = (PledgeViewSet, RefundViewSet, WebhookEventViewSet, AuditEntryViewSet)
 
 
 class RefundPledgeView(WagtailAdminTemplateMixin, TemplateView):
@@ -205,6 +263,41 @@ class RefundPledgeView(WagtailAdminTemplateMixin, TemplateView):
         else:
             messages.success(request, _("The refund has been started."))
         return redirect("pledges:index")
+
+
+class RetryRefundView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then try a failed refund again: a new try with its own idempotency key."""
+
+    template_name = "campaigns/admin/confirm_refund_retry.html"
+    header_icon = "resubmit"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied
+        self.refund = get_object_or_404(
+            Refund.objects.select_related("pledge__campaign__page"), pk=pk
+        )
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Retry the refund of pledge #%(id)s") % {"id": self.refund.pledge_id}
+
+    def get_context_data(self, **kwargs):
+        tries = Refund.objects.filter(pledge_id=self.refund.pledge_id).order_by("sequence")
+        return super().get_context_data(
+            refund=self.refund, pledge=self.refund.pledge, tries=tries, **kwargs
+        )
+
+    def post(self, request, pk):
+        try:
+            retry = refund_services.retry_refund(refund=self.refund, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Refund try %(n)s has been started.") % {"n": retry.sequence}
+            )
+        return redirect("refunds:index")
 
 
 class ReprocessWebhookEventView(WagtailAdminTemplateMixin, TemplateView):
@@ -266,6 +359,7 @@ initiative_admin_urlpatterns = [
 
 admin_urlpatterns = [
     path("pledges/<int:pk>/refund/", RefundPledgeView.as_view(), name="pledge_refund"),
+    path("refunds/<int:pk>/retry/", RetryRefundView.as_view(), name="refund_retry"),
     path(
         "webhook-events/<int:pk>/process/",
         ReprocessWebhookEventView.as_view(),

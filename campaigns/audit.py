@@ -29,7 +29,11 @@ class Action:
     PAYMENT_EXPIRED = "payment_expired"
     PLEDGE_FLAGGED = "flagged"
     REFUND_REQUESTED = "refund_requested"
+    REFUND_SUCCEEDED = "refund_succeeded"
+    REFUND_FAILED = "refund_failed"
+    REFUND_RETRIED = "refund_retried"
     PLEDGE_REFUNDED = "refunded"
+    PAYMENT_REFUNDED = "payment_refunded"  # a payment that was never counted went back
     # Tasks, sign-ups and offers
     TASK_CREATED = "task_created"
     TASK_SAVED = "task_saved"

@@ -7,14 +7,16 @@ from wagtail.permissions import register_permission_policy
 from campaigns.admin_views import (
     MoneyViewSetGroup,
     ReadOnlyPolicy,
+    RefundPolicy,
     admin_urlpatterns,
     initiative_admin_urlpatterns,
 )
-from campaigns.models import AuditEntry, Campaign, InitiativePage, Pledge, WebhookEvent
+from campaigns.models import AuditEntry, Campaign, InitiativePage, Pledge, Refund, WebhookEvent
 from campaigns.permissions import is_moderator
 
 for ledger_model in (Pledge, WebhookEvent, AuditEntry):
     register_permission_policy(ledger_model, ReadOnlyPolicy(ledger_model))
+register_permission_policy(Refund, RefundPolicy(Refund))
 
 
 @hooks.register("register_admin_viewset")

@@ -201,6 +201,10 @@ class PaymentAttempt(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
     error = models.CharField(max_length=500, blank=True)
+    # A paid attempt that was not the counted payment (a pledge paid twice) and that staff
+    # refunded in Stripe: the money went back, the pledge and the totals did not change.
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+    refund_external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,22 +228,40 @@ class PaymentAttempt(models.Model):
         return self.status == self.Status.OPEN
 
 
-class Refund(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
-    pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="refund")
+
+class Refund(FSMModelMixin, models.Model):
+    """One try at giving a pledge's counted payment back.
+
+    pending → succeeded | failed. A failed or canceled refund stays as it is, with its
+    error; staff may retry, which adds a new row (``sequence`` 2, 3, ...) with its own
+    idempotency key, so each try keeps its Stripe id and error. At most one row per pledge
+    is pending or succeeded (a database constraint): a pledge is refunded at most once.
+    """
+
+    Status = RefundStatus
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="refunds")
+    sequence = models.PositiveSmallIntegerField(_("try"), default=1)
     amount_cents = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="EUR")
     external_id = models.CharField(max_length=255, blank=True, db_index=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        protected=True,
+    )
     reason = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("gateway calls"), default=0)
+    last_error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     # Running state, not content: keep it out of Wagtail's reference index.
@@ -248,9 +270,39 @@ class Refund(models.Model):
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "sequence"], name="refund_pledge_sequence"),
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=~models.Q(status=RefundStatus.FAILED),
+                name="refund_one_live_per_pledge",
+            ),
+        ]
 
     def __str__(self):
-        return f"refund of pledge #{self.pledge_id} ({self.status})"
+        return f"refund {self.sequence} of pledge #{self.pledge_id} ({self.status})"
+
+    @staticmethod
+    def key_for(pledge_id, sequence):
+        """``refund-<pledge id>`` for the first try (as always), ``refund-<id>-<n>`` after."""
+        return f"refund-{pledge_id}" if sequence == 1 else f"refund-{pledge_id}-{sequence}"
+
+    @transition(field=status, source=RefundStatus.PENDING, target=RefundStatus.SUCCEEDED)
+    def succeed(self):
+        self.completed_at = timezone.now()
+
+    @transition(field=status, source=RefundStatus.PENDING, target=RefundStatus.FAILED)
+    def fail(self):
+        pass
+
+    @property
+    def is_failed(self):
+        return self.status == RefundStatus.FAILED
+
+    @property
+    def amount_display(self):
+        return format_money(self.amount_cents, self.currency)
 
 
 class WebhookEvent(models.Model):

@@ -28,6 +28,17 @@ class RefundResult:
     status: str
 
 
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
+
+
+def uses_live_key():
+    """Whether the configured Stripe key is a live one (secret or restricted key).
+
+    Without a key (the test checkout) or with a test key, the platform is in test mode.
+    """
+    return settings.STRIPE_SECRET_KEY.startswith(LIVE_KEY_PREFIXES)
+
+
 class GatewayError(Exception):
     """The gateway could not be reached or refused the request; safe to retry."""
 

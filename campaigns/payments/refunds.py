@@ -1,9 +1,9 @@
 """Asking the gateway for a refund that a service stored as pending.
 
 The refund row exists before the gateway is called (``services.pledges.request_refund``),
-so a gateway or broker outage only delays it. The idempotency key ``refund-<pledge id>``
-makes the gateway return the same refund however often this runs; completing it again
-changes nothing.
+so a gateway or broker outage only delays it. The idempotency key of the row
+(``refund-<pledge id>``, ``refund-<pledge id>-<n>`` for staff's n-th try) makes the gateway
+return the same refund however often this runs; completing it again changes nothing.
 """
 
 from django.db.models import F
@@ -11,8 +11,10 @@ from django.db.models import F
 from campaigns.models import Refund
 from campaigns.payments.gateway import GatewayError, get_gateway
 from campaigns.services import pledges as pledge_services
+from campaigns.services import refunds as refund_services
 
 ALREADY_REFUNDED = "already refunded"
+FAILED_BEFORE = "failed before"
 
 
 def execute_refund(refund_pk):
@@ -24,6 +26,8 @@ def execute_refund(refund_pk):
     refund = Refund.objects.select_related("pledge").get(pk=refund_pk)
     if refund.status == Refund.Status.SUCCEEDED:
         return ALREADY_REFUNDED
+    if refund.status == Refund.Status.FAILED:
+        return FAILED_BEFORE  # a stale job: staff retry with a new refund row and key
     try:
         result = get_gateway().create_refund(
             payment_intent_id=pledge_services.payment_intent_for(refund.pledge),
@@ -42,8 +46,11 @@ def execute_refund(refund_pk):
     if result.status == "succeeded":
         pledge_services.complete_refund(pledge_id=refund.pledge_id, external_id=result.id)
     elif result.status in ("failed", "canceled"):
-        Refund.objects.filter(pk=refund_pk).update(status=Refund.Status.FAILED)
-        pledge_services.flag_pledge(pledge_id=refund.pledge_id, reason=f"refund {result.status}")
+        refund_services.fail_refund(
+            refund_id=refund_pk,
+            error=f"Stripe refund {result.status}",
+            flag=f"refund {result.id} {result.status}",
+        )
     return result.status
 
 

@@ -23,7 +23,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import PaymentAttempt, Pledge, Refund, WebhookEvent
+from campaigns.payments.gateway import uses_live_key
 from campaigns.services import pledges as pledge_services
+from campaigns.services import refunds as refund_services
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +186,9 @@ def _apply(event):
     handler = HANDLERS.get(event.type)
     data = event.payload.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
-    if handler is None or not isinstance(obj, dict):
+    if event.livemode != uses_live_key():
+        outcome, flag = _flag(_mode_mismatch(event))
+    elif handler is None or not isinstance(obj, dict):
         outcome, flag = WebhookEvent.Outcome.IGNORED, ""
     else:
         outcome, flag = handler(obj, event.stripe_id)
@@ -194,6 +198,18 @@ def _apply(event):
     event.attempts += 1
     event.last_error = ""
     event.save(update_fields=["outcome", "flag_reason", "processed_at", "attempts", "last_error"])
+
+
+def _mode_mismatch(event):
+    """Why a live event on a test platform (or a test event on a live one) is not applied.
+
+    The webhook secret alone does not tell the modes apart when an endpoint's secret is
+    reused, and a test payment must never count as money (nor a live one vanish)."""
+    modes = {True: "live", False: "test"}
+    return (
+        f"{modes[event.livemode]} mode event, but the platform runs with a "
+        f"{modes[uses_live_key()]} mode Stripe key: not applied"
+    )
 
 
 def _applied(changed):
@@ -302,6 +318,18 @@ def _session_unpaid(to_status):
     return handler
 
 
+def _refund_reported(pledge, payment_intent_id, external_id, event_id):
+    result, flag = refund_services.refund_reported(
+        pledge_id=pledge.pk,
+        payment_intent_id=payment_intent_id,
+        external_id=external_id,
+        event_id=event_id,
+    )
+    if result == refund_services.FLAGGED:
+        return _flag(flag)  # the service flagged the pledge under its lock
+    return _applied(result != refund_services.NO_CHANGE)
+
+
 def handle_charge_refunded(charge, event_id):
     pledge = _pledge_from_payment(charge)
     if pledge is None:
@@ -310,11 +338,7 @@ def handle_charge_refunded(charge, event_id):
         return _flag(f"partial refund on charge {charge.get('id')}", pledge)
     refunds = (charge.get("refunds") or {}).get("data") or []
     external_id = refunds[0].get("id", "") if refunds else ""
-    return _applied(
-        pledge_services.complete_refund(
-            pledge_id=pledge.pk, external_id=external_id, event_id=event_id
-        )
-    )
+    return _refund_reported(pledge, _id(charge.get("payment_intent")), external_id, event_id)
 
 
 def handle_refund_updated(refund, event_id):
@@ -330,18 +354,18 @@ def handle_refund_updated(refund, event_id):
         pledge = _pledge_from_payment(refund)
     if pledge is None:
         return _flag(f"update of unknown refund {refund.get('id')}")
-    status = refund.get("status")
+    status, payment_intent_id = refund.get("status"), _id(refund.get("payment_intent"))
     if status == "succeeded":
-        return _applied(
-            pledge_services.complete_refund(
-                pledge_id=pledge.pk, external_id=refund.get("id", ""), event_id=event_id
-            )
-        )
+        return _refund_reported(pledge, payment_intent_id, refund.get("id", ""), event_id)
     if status in ("failed", "canceled"):
-        Refund.objects.filter(pledge=pledge).exclude(status=Refund.Status.SUCCEEDED).update(
-            status=Refund.Status.FAILED, last_error=f"Stripe refund {status}"
+        flag = refund_services.refund_failed_at_stripe(
+            pledge_id=pledge.pk,
+            external_id=refund.get("id", ""),
+            payment_intent_id=payment_intent_id,
+            status=status,
+            event_id=event_id,
         )
-        return _flag(f"refund {refund.get('id')} {status}", pledge)
+        return _flag(flag)
     return WebhookEvent.Outcome.NO_CHANGE, ""
 
 

@@ -232,14 +232,15 @@ def request_refund(*, pledge, actor=None, reason="requested"):
     pledge = lock_pledge(pledge.pk)
     if pledge.status != Pledge.Status.PAID:
         if pledge.status in (Pledge.Status.REFUND_PENDING, Pledge.Status.REFUNDED):
-            return pledge.refund
+            return pledge.refunds.order_by("-sequence").first()
         raise PledgeNotRefundable()
     refund, _created = Refund.objects.get_or_create(
         pledge=pledge,
+        sequence=1,
         defaults={
             "amount_cents": pledge.amount_cents,
             "currency": pledge.currency,
-            "idempotency_key": f"refund-{pledge.pk}",
+            "idempotency_key": Refund.key_for(pledge.pk, 1),
             "reason": reason,
         },
     )
@@ -255,29 +256,48 @@ def payment_intent_for(pledge):
     if pledge.paid_payment_intent_id:
         return pledge.paid_payment_intent_id
     attempt = (
-        PaymentAttempt.objects.filter(pledge=pledge, status=PaymentAttempt.Status.PAID)
+        PaymentAttempt.objects.filter(
+            pledge=pledge, status=PaymentAttempt.Status.PAID, refunded_at__isnull=True
+        )
         .exclude(payment_intent_id="")
         .first()
     )
     return attempt.payment_intent_id if attempt else ""
 
 
+def _live_refund(pledge):
+    """The locked pending or succeeded refund of a pledge (at most one), and the count of
+    tries so far."""
+    refunds = list(Refund.objects.select_for_update().filter(pledge=pledge).order_by("sequence"))
+    live = [refund for refund in refunds if refund.status != Refund.Status.FAILED]
+    return (live[0] if live else None), len(refunds)
+
+
 @transaction.atomic
 def complete_refund(*, pledge_id, external_id="", event_id=""):
-    """The refund went through: the pledge is refunded and leaves the campaign's totals."""
+    """The refund of the counted payment went through: the pledge is refunded and leaves
+    the campaign's totals. Callers that got the refund from Stripe check first that it was
+    the counted payment (``services.refunds.refund_reported``)."""
     pledge = lock_pledge(pledge_id)
-    refund = Refund.objects.select_for_update().filter(pledge=pledge).first()
-    if refund is not None and refund.status != Refund.Status.SUCCEEDED:
-        refund.status = Refund.Status.SUCCEEDED
-        refund.completed_at = timezone.now()
+    refund, tries = _live_refund(pledge)
+    if refund is not None and refund.status == Refund.Status.PENDING:
         refund.external_id = refund.external_id or external_id
-        refund.save(update_fields=["status", "completed_at", "external_id"])
+        fire(
+            refund,
+            "succeed",
+            action=Action.REFUND_SUCCEEDED,
+            actor_label="stripe",
+            update_fields=["completed_at", "external_id"],
+            amount_cents=refund.amount_cents,
+            event=event_id,
+        )
     if pledge.status not in Pledge.COUNTED_STATUSES:
         return False
     if refund is None:
         # Refunded from Stripe's dashboard: record it so the ledger stays complete.
         Refund.objects.create(
             pledge=pledge,
+            sequence=tries + 1,
             amount_cents=pledge.amount_cents,
             currency=pledge.currency,
             external_id=external_id,

@@ -92,7 +92,7 @@ def test_refund_differences_are_reported(fake_stripe, django_capture_on_commit_c
     assert Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.REFUNDED
     assert reconcile()[0] == 0
 
-    refund_id = pledge.refund.external_id
+    refund_id = pledge.refunds.get().external_id
     fake_stripe.refunds[refund_id]["status"] = "pending"
     code, output = reconcile()
     assert code == 1

@@ -1,4 +1,4 @@
-"""The campaign and pledge state machines: every allowed and every forbidden transition.
+"""The campaign, pledge and refund state machines: every allowed and every forbidden transition.
 
 Each table below lists the allowed (state, transition) pairs with their target; every other
 pair of a state and a declared transition is forbidden. A test checks that the tables are
@@ -15,12 +15,12 @@ from django_fsm import can_proceed
 
 from campaigns.audit import Action
 from campaigns.management.commands.state_diagrams import render_all
-from campaigns.models import AuditEntry, Campaign, Pledge
+from campaigns.models import AuditEntry, Campaign, Pledge, Refund
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.state import fire
 from tests.factories import PledgeFactory, make_initiative, site_tree
 
-S, P = Campaign.Status, Pledge.Status
+S, P, R = Campaign.Status, Pledge.Status, Refund.Status
 
 CAMPAIGN_ALLOWED = {
     (S.DRAFT, "submit"): S.IN_REVIEW,
@@ -49,6 +49,13 @@ PLEDGE_ALLOWED = {
 }
 PLEDGE_TRANSITIONS = sorted({name for _state, name in PLEDGE_ALLOWED})
 
+# A failed refund stays failed: staff's retry is a new refund row, not a transition.
+REFUND_ALLOWED = {
+    (R.PENDING, "succeed"): R.SUCCEEDED,
+    (R.PENDING, "fail"): R.FAILED,
+}
+REFUND_TRANSITIONS = sorted({name for _state, name in REFUND_ALLOWED})
+
 
 def declared(model):
     """{(source, transition name): target} as the model declares it."""
@@ -61,7 +68,8 @@ def all_pairs(statuses, transitions):
 
 
 @pytest.mark.parametrize(
-    ("model", "table"), [(Campaign, CAMPAIGN_ALLOWED), (Pledge, PLEDGE_ALLOWED)]
+    ("model", "table"),
+    [(Campaign, CAMPAIGN_ALLOWED), (Pledge, PLEDGE_ALLOWED), (Refund, REFUND_ALLOWED)],
 )
 def test_tables_list_exactly_the_declared_transitions(model, table):
     assert declared(model) == table
@@ -87,6 +95,17 @@ def test_pledge_transition_is_allowed_only_from_its_sources(state, name):
         with pytest.raises(TransitionNotAllowed):
             fire(pledge, name, action="test")
         assert pledge.status == state
+
+
+@pytest.mark.parametrize(("state", "name"), all_pairs(R, REFUND_TRANSITIONS))
+def test_refund_transition_is_allowed_only_from_its_sources(state, name):
+    refund = Refund(status=state)
+    allowed = (state, name) in REFUND_ALLOWED
+    assert can_proceed(getattr(refund, name)) is allowed
+    if not allowed:
+        with pytest.raises(TransitionNotAllowed):
+            fire(refund, name, action="test")
+        assert refund.status == state
 
 
 @pytest.fixture

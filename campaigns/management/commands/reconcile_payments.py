@@ -85,11 +85,15 @@ class Command(BaseCommand):
         return found
 
     def check_refund(self, gateway, pledge):
-        refund = Refund.objects.filter(pledge=pledge).first()
-        if refund is None:
-            if pledge.status == Pledge.Status.REFUNDED:
-                return [f"pledge {pledge.pk}: refunded locally without a refund record"]
-            return []
+        refunds = list(Refund.objects.filter(pledge=pledge).order_by("sequence"))
+        if not refunds and pledge.status == Pledge.Status.REFUNDED:
+            return [f"pledge {pledge.pk}: refunded locally without a refund record"]
+        found = []
+        for refund in refunds:  # every try: a failed one must be failed at Stripe too
+            found += self.check_one_refund(gateway, pledge, refund)
+        return found
+
+    def check_one_refund(self, gateway, pledge, refund):
         if not refund.external_id:
             if refund.status == Refund.Status.SUCCEEDED:
                 return [f"pledge {pledge.pk}: refund succeeded locally but has no Stripe id"]
@@ -100,7 +104,8 @@ class Command(BaseCommand):
             return [f"pledge {pledge.pk}: refund {refund.external_id}: {error}"]
         if remote is None:
             return []
-        if remote.status != refund.status:
+        remote_status = "failed" if remote.status == "canceled" else remote.status
+        if remote_status != refund.status:
             return [
                 f"pledge {pledge.pk}: refund {refund.external_id} is {remote.status} at Stripe, "
                 f"{refund.status} locally"
