@@ -30,6 +30,7 @@ class Action:
     PLEDGE_FLAGGED = "flagged"
     REFUND_REQUESTED = "refund_requested"
     PLEDGE_REFUNDED = "refunded"
+    PLEDGE_ANONYMISED = "pledge_anonymised"
     # Tasks, sign-ups and offers
     TASK_CREATED = "task_created"
     TASK_SAVED = "task_saved"
