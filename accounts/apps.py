@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+
+        from accounts import jobs  # noqa: F401  (registers the jobs queued by name)
+        from accounts.models import User
+        from accounts.personal_data import erase_on_delete, register_personal_data
+        from accounts.privacy import AccountPart
+
+        register_personal_data(AccountPart())
+        pre_delete.connect(erase_on_delete, sender=User, dispatch_uid="accounts.erase_on_delete")

@@ -9,3 +9,9 @@ from core.events import Event
 class OrganisationInvited(Event):
     name = "organisation.invited"
     invitation_id: int
+
+
+@dataclass(frozen=True)
+class DataExportReady(Event):
+    name = "account.data_export_ready"
+    export_id: int

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -151,3 +152,36 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class DataExport(models.Model):
+    """A copy of everything the platform holds about a user, built by a background job.
+
+    Kept in the database, not in media storage, so it is never reachable by URL: only
+    the owner downloads it, through a view that checks who asks, until ``expires_at``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    data = models.JSONField(null=True, blank=True, editable=False)
+    html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return f"data export #{self.pk} of user #{self.user_id}"
+
+    @property
+    def is_ready(self):
+        return self.ready_at is not None
+
+    def is_expired(self, now=None):
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

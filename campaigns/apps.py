@@ -7,4 +7,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Initiatives and donations")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
         from campaigns import jobs, signals  # noqa: F401  (connect their receivers)
+        from campaigns.personal_data import CampaignsPart
+
+        register_personal_data(CampaignsPart())

@@ -34,6 +34,7 @@ class Action:
     REFUND_RETRIED = "refund_retried"
     PLEDGE_REFUNDED = "refunded"
     PAYMENT_REFUNDED = "payment_refunded"  # a payment that was never counted went back
+    PLEDGE_ANONYMISED = "pledge_anonymised"
     # Tasks, sign-ups and offers
     TASK_CREATED = "task_created"
     TASK_SAVED = "task_saved"

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 
 from campaigns.payments import refunds, webhooks
 from campaigns.payments.gateway import GatewayError
-from campaigns.services import settlement
+from campaigns.services import retention, settlement
 from campaigns.services.signals import refund_requested
 
 logger = logging.getLogger(__name__)
@@ -98,3 +98,15 @@ def settle_campaign(self, campaign_id):
         settlement.settle_campaign(campaign_id=campaign_id)
     except Exception as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
+@shared_task
+def forget_guest_emails():
+    """Retention: guest addresses go 18 months after their campaign closed (daily)."""
+    return retention.forget_guest_emails()
+
+
+@shared_task
+def prune_webhook_payloads():
+    """Retention: Stripe payloads keep only what the ledger needs after 90 days (daily)."""
+    return retention.prune_webhook_payloads()

@@ -106,8 +106,30 @@ class PlatformSettings(BaseSiteSetting):
         default="Begin bij wat de wijk al heeft.",
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from every footer, the sign-up and the donate form."),
+    )
+    terms_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("terms of use"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
-    panels = [FieldPanel("tagline"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("tagline"),
+        FieldPanel("contact_email"),
+        FieldPanel("privacy_page"),
+        FieldPanel("terms_page"),
+    ]
 
     class Meta:
         verbose_name = _("platform settings")

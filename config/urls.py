@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("donations/", include("campaigns.payment_urls")),
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
+    path("my-account/", include("accounts.privacy_urls")),
     path("e-mail/", include("notifications.urls")),
     # Wagtail's page view, after its /_util/ login and password views for restricted pages.
     path("", include(wagtail_urls)),

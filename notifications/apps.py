@@ -10,4 +10,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from accounts.personal_data import register_personal_data
         from notifications import handlers  # noqa: F401  (subscribes the handlers)
+        from notifications.personal_data import NotificationsPart
+
+        register_personal_data(NotificationsPart())

@@ -6,7 +6,7 @@ batch jobs (:func:`notifications.jobs.fan_out`); the row is delivered once they 
 queued. Either way, the sent-once log makes a second delivery mail nobody twice.
 """
 
-from accounts.events import OrganisationInvited
+from accounts.events import DataExportReady, OrganisationInvited
 from campaigns import events as campaign_events
 from campaigns.models import Campaign
 from core.events import subscribe
@@ -109,3 +109,8 @@ def task_cancelled(event):
 @subscribe(OrganisationInvited)
 def organisation_invited(event):
     send(messages.OrganisationInvitation, event.invitation_id)
+
+
+@subscribe(DataExportReady)
+def data_export_ready(event):
+    send(messages.DataExportReady, event.export_id)

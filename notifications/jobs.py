@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from campaigns.models import Campaign, DigestItem
+from notifications import personal_data
 from notifications.base import REGISTRY, Recipient, deliver
 from notifications.messages import InitiatorDigest, TaskReminder
 from notifications.models import SentMessage
@@ -98,3 +99,9 @@ def send_task_reminders():
     for signup in signups:
         sent += deliver(TaskReminder(signup))
     return sent
+
+
+@shared_task
+def prune_sent_messages():
+    """Retention: the sent-once log forgets what was sent more than two years ago (daily)."""
+    return personal_data.prune_sent_messages()

@@ -21,8 +21,13 @@ def initiator_recipients(campaign):
     return [recipient_for_user(user) for user in campaign.initiators.all()]
 
 
-def supporter_recipients(campaign, *, with_followers=False):
-    """Donors, helpers, people with an accepted offer (and followers), each address once."""
+def supporter_recipients(campaign, *, with_followers=False, updates=False):
+    """Donors, helpers, people with an accepted offer (and followers), each address once.
+
+    For ``updates`` (news and milestones, not receipts or refunds) a guest donor is a
+    recipient only if they ticked the box for it when donating (``Pledge.wants_updates``);
+    people with an account choose in their e-mail preferences.
+    """
     recipients = {}
 
     def add(recipient):
@@ -32,6 +37,8 @@ def supporter_recipients(campaign, *, with_followers=False):
     pledges = Pledge.objects.filter(
         campaign=campaign, status__in=[*Pledge.COUNTED_STATUSES, Pledge.Status.REFUNDED]
     ).select_related("donor")
+    if updates:
+        pledges = pledges.exclude(donor__isnull=True, wants_updates=False)
     for pledge in pledges:
         add(donor_recipient(pledge))
     for signup in SignUp.objects.filter(

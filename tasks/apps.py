@@ -7,20 +7,14 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks and offers")
 
     def ready(self):
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import pre_delete
-
+        from accounts.personal_data import register_personal_data
         from campaigns.forms import register_initiative_form_section
         from campaigns.services.totals import register_support_source
         from tasks.forms import TaskFormSection
-        from tasks.signals import release_support_of_deleted_user
+        from tasks.personal_data import TasksPart
         from tasks.support import OfferSupport, SignUpSupport
 
         register_support_source(SignUpSupport())
         register_support_source(OfferSupport())
         register_initiative_form_section(TaskFormSection())
-        pre_delete.connect(
-            release_support_of_deleted_user,
-            sender=get_user_model(),
-            dispatch_uid="tasks.release_support_of_deleted_user",
-        )
+        register_personal_data(TasksPart())

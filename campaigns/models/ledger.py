@@ -22,11 +22,35 @@ class PledgeStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-def shown_name(public_name, is_anonymous):
-    """The name a pledge shows on the initiative page, or None for "Anonymous"."""
-    if is_anonymous or not public_name:
+FORMER_MEMBER = _("Former member")
+
+
+def shown_name(public_name, is_anonymous, anonymised=False):
+    """The name a pledge shows on the initiative page, or None for "Anonymous".
+
+    A pledge whose donor deleted their account keeps showing that someone gave, under
+    "Former member" instead of the name it had.
+    """
+    if is_anonymous:
         return None
-    return public_name
+    if anonymised:
+        return FORMER_MEMBER
+    return public_name or None
+
+
+def pledge_supporter_key(donor_id, guest_email, supporter_ref):
+    """The key that makes each donor count once (see ``campaigns.services.totals``).
+
+    A donor with an account is ``user:<id>``, a guest ``email:<address>``. Once the account
+    is deleted or the guest's address forgotten, the pledge keeps a random
+    ``supporter_ref``, the same for all pledges of that person in that campaign, so the
+    count of distinct supporters stays what it was.
+    """
+    if donor_id:
+        return f"user:{donor_id}"
+    if supporter_ref:
+        return f"ref:{supporter_ref}"
+    return f"email:{guest_email.lower()}"
 
 
 class Pledge(FSMModelMixin, models.Model):
@@ -59,6 +83,13 @@ class Pledge(FSMModelMixin, models.Model):
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     message = models.CharField(_("message"), max_length=500, blank=True)
     language = models.CharField(max_length=8, default="nl")
+    wants_updates = models.BooleanField(
+        _("wants updates by e-mail"),
+        default=False,
+        help_text=_("A guest donor ticked the box for news about this initiative."),
+    )
+    supporter_ref = models.CharField(max_length=32, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     status = FSMField(
         _("status"),
         max_length=16,
@@ -163,13 +194,11 @@ class Pledge(FSMModelMixin, models.Model):
     @property
     def supporter_key(self):
         """Identifies the person behind a pledge, so that each supporter counts once."""
-        if self.donor_id:
-            return f"user:{self.donor_id}"
-        return f"email:{self.guest_email.lower()}"
+        return pledge_supporter_key(self.donor_id, self.guest_email, self.supporter_ref)
 
     @property
     def display_name(self):
-        return shown_name(self.public_name, self.is_anonymous)
+        return shown_name(self.public_name, self.is_anonymous, self.anonymised_at is not None)
 
     @property
     def email(self):
@@ -331,6 +360,8 @@ class WebhookEvent(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     dead_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    # Set when the payload was cut down to what the ledger needs (see docs/privacy.md).
+    payload_pruned_at = models.DateTimeField(null=True, blank=True)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True

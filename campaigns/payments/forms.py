@@ -16,6 +16,12 @@ class DonationForm(forms.Form):
         label=_("Name shown with your donation"), max_length=80, required=False
     )
     is_anonymous = forms.BooleanField(label=_("Donate anonymously"), required=False)
+    wants_updates = forms.BooleanField(
+        label=_("Send me news about this initiative by e-mail"),
+        required=False,
+        initial=False,
+        help_text=_("Optional. You can stop them with the link in every e-mail."),
+    )
     message = forms.CharField(
         label=_("A message for the initiators (optional)"),
         max_length=500,
@@ -29,6 +35,7 @@ class DonationForm(forms.Form):
         self.fields["amount"].max_cents = max_donation_cents()
         if user is not None and user.is_authenticated:
             del self.fields["email"]
+            del self.fields["wants_updates"]  # people with an account set their preferences
             self.fields["public_name"].initial = user.public_name
         else:
             self.fields["email"].required = True

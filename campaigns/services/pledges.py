@@ -51,6 +51,7 @@ def create_pledge(
     is_anonymous=False,
     message="",
     language="nl",
+    wants_updates=False,
 ):
     """Store a pending pledge and its first payment attempt; nothing is paid yet."""
     campaign = lock_campaign(campaign.pk)
@@ -68,6 +69,7 @@ def create_pledge(
         is_anonymous=is_anonymous,
         message=message,
         language=language,
+        wants_updates=wants_updates and not getattr(donor, "pk", None),
     )
     attempt = PaymentAttempt.objects.create(
         pledge=pledge,

@@ -15,6 +15,7 @@ from campaigns.caching import (
 )
 from campaigns.events import CampaignMilestoneReached
 from campaigns.models import Pledge
+from campaigns.models.ledger import pledge_supporter_key
 from campaigns.services.locks import lock_campaign
 from core.events import announce
 
@@ -29,10 +30,10 @@ class PledgeSupport:
     kind = "pledge"
 
     def keys(self, campaigns):
-        for donor_id, email in Pledge.objects.filter(
+        for donor_id, email, ref in Pledge.objects.filter(
             campaign__in=campaigns, status__in=Pledge.COUNTED_STATUSES
-        ).values_list("donor_id", "guest_email"):
-            yield f"user:{donor_id}" if donor_id else f"email:{email.lower()}"
+        ).values_list("donor_id", "guest_email", "supporter_ref"):
+            yield pledge_supporter_key(donor_id, email, ref)
 
     def has_key(self, campaign, key, exclude):
         kind, _, value = key.partition(":")
@@ -42,7 +43,11 @@ class PledgeSupport:
         if exclude[0] == self.kind:
             pledges = pledges.exclude(pk=exclude[1])
         if kind == "email":
-            return pledges.filter(donor__isnull=True, guest_email__iexact=value).exists()
+            return pledges.filter(
+                donor__isnull=True, supporter_ref="", guest_email__iexact=value
+            ).exists()
+        if kind == "ref":
+            return pledges.filter(donor__isnull=True, supporter_ref=value).exists()
         return pledges.filter(donor_id=int(value)).exists()
 
 
@@ -58,7 +63,7 @@ def register_support_source(source):
     answers two questions about active support only:
 
     - ``keys(campaigns)``: the supporter keys (``user:<id>``, ``org:<id>``,
-      ``email:<address>``) behind the support of any of these campaigns, one per item;
+      ``email:<address>``, ``ref:<token>`` for a donor whose data was erased) behind the support of any of these campaigns, one per item;
     - ``has_key(campaign, key, exclude)``: does ``key`` support the campaign through this
       source, leaving out the item ``exclude`` (a ``(kind, pk)`` pair)?
     """
@@ -135,11 +140,11 @@ def ledger_totals(campaign):
     """Raised cents and distinct supporters, computed from the ledger itself."""
     raised = 0
     supporters = set()
-    for amount, donor_id, email in _counted_pledges(campaign).values_list(
-        "amount_cents", "donor_id", "guest_email"
+    for amount, donor_id, email, ref in _counted_pledges(campaign).values_list(
+        "amount_cents", "donor_id", "guest_email", "supporter_ref"
     ):
         raised += amount
-        supporters.add(f"user:{donor_id}" if donor_id else f"email:{email.lower()}")
+        supporters.add(pledge_supporter_key(donor_id, email, ref))
     for source in _SOURCES:
         if not isinstance(source, PledgeSupport):
             supporters.update(source.keys([campaign]))

@@ -75,6 +75,7 @@ def donate(request, page_id):
                     is_anonymous=data["is_anonymous"],
                     message=data["message"].strip(),
                     language=get_language()[:2],
+                    wants_updates=data.get("wants_updates", False),
                 )
             except (CampaignClosed, AmountNotAllowed) as error:
                 form.add_error(None, str(error))

@@ -217,6 +217,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-digests": {"task": "notifications.jobs.send_digests", "schedule": 600.0},
     "send-task-reminders": {"task": "notifications.jobs.send_task_reminders", "schedule": 900.0},
     "sweep-announcements": {"task": "core.jobs.sweep_announcements", "schedule": 60.0},
+    # Privacy: retention and data exports (docs/privacy.md), daily.
+    "forget-guest-emails": {"task": "campaigns.jobs.forget_guest_emails", "schedule": 86400.0},
+    "prune-webhook-payloads": {
+        "task": "campaigns.jobs.prune_webhook_payloads",
+        "schedule": 86400.0,
+    },
+    "prune-sent-messages": {"task": "notifications.jobs.prune_sent_messages", "schedule": 86400.0},
+    "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
 }
 # A Stripe event whose processing failed this many times is marked dead: it is no longer
 # retried and waits in the staff screen (Money → Webhook events) for "process again".

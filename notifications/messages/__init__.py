@@ -1,7 +1,7 @@
 """Every e-mail the platform sends, one class each, registered in ``REGISTRY`` by key."""
 
 from notifications.base import REGISTRY
-from notifications.messages.accounts import OrganisationInvitation
+from notifications.messages.accounts import DataExportReady, OrganisationInvitation
 from notifications.messages.campaigns import (
     CampaignCancelled,
     CampaignFailed,
@@ -42,6 +42,7 @@ __all__ = [
     "CampaignMessage",
     "CampaignSucceeded",
     "ChangesRequested",
+    "DataExportReady",
     "DonationReceipt",
     "GoalReachedMilestone",
     "HalfwayMilestone",

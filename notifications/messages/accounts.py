@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation
-from notifications.base import Message, Recipient, absolute, register
+from accounts.models import DataExport, Invitation
+from notifications.base import Message, Recipient, absolute, recipient_for_user, register
 
 
 @register
@@ -26,4 +26,31 @@ class OrganisationInvitation(Message):
         return {
             "invitation": self.obj,
             "accept_url": absolute(reverse("organisations:invitation", args=[self.obj.token])),
+        }
+
+
+@register
+class DataExportReady(Message):
+    """The download of a person's data is ready; the link works for them only, 7 days."""
+
+    key = "data_export_ready"
+    template = "data_export_ready"
+
+    @classmethod
+    def load(cls, object_id):
+        return DataExport.objects.select_related("user").get(pk=object_id)
+
+    def is_current(self):
+        return self.obj.is_ready and not self.obj.is_expired()
+
+    def recipients(self):
+        return [recipient_for_user(self.obj.user)]
+
+    def subject(self, recipient):
+        return _("Your data from Wijkkapitaal is ready")
+
+    def context(self, recipient):
+        return {
+            "export": self.obj,
+            "download_url": absolute(reverse("privacy:my_data")),
         }

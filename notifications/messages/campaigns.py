@@ -61,7 +61,7 @@ class Milestone(CampaignMessage):
     percent = 0
 
     def recipients(self):
-        return initiator_recipients(self.obj) + supporter_recipients(self.obj)
+        return initiator_recipients(self.obj) + supporter_recipients(self.obj, updates=True)
 
     def subject(self, recipient):
         return _("%(title)s reached %(percent)s%% of its goal") % {
@@ -177,7 +177,7 @@ class UpdatePosted(Message):
         return InitiativeUpdate.objects.select_related("campaign__page").get(pk=object_id)
 
     def recipients(self):
-        return supporter_recipients(self.obj.campaign, with_followers=True)
+        return supporter_recipients(self.obj.campaign, with_followers=True, updates=True)
 
     def subject(self, recipient):
         return _("News from %(title)s: %(update)s") % {

@@ -57,7 +57,10 @@ def campaign():
     return make_initiative(site_tree()[2], title="Repair Café", goal_cents=100_00)
 
 
-def pay(run_on_commit, campaign, amount_cents, *, donor=None, email="", language="nl"):
+def pay(
+    run_on_commit, campaign, amount_cents, *, donor=None, email="", language="nl", updates=True
+):
+    """A paid pledge; a guest asks for update mail unless ``updates`` is False."""
     pledge, attempt = pledge_services.create_pledge(
         campaign=campaign,
         amount_cents=amount_cents,
@@ -65,6 +68,7 @@ def pay(run_on_commit, campaign, amount_cents, *, donor=None, email="", language
         guest_email=email,
         public_name="Buur",
         language=language,
+        wants_updates=updates,
     )
     session = f"cs_{pledge.pk}"
     PaymentAttempt.objects.filter(pk=attempt.pk).update(
@@ -241,6 +245,7 @@ def test_milestones_are_announced_once_each(run_on_commit, campaign):
     pay(run_on_commit, campaign, 25_00, email="b@example.nl", language="en")
     pay(run_on_commit, campaign, 10_00, email="c@example.nl", language="en")
     pay(run_on_commit, campaign, 40_00, email="d@example.nl", language="en")
+    pay(run_on_commit, campaign, 5_00, email="no-news@example.nl", updates=False)
 
     half = [m for m in mail.outbox if "50%" in m.subject]
     full = [m for m in mail.outbox if "100%" in m.subject]
@@ -307,6 +312,7 @@ def test_offer_decisions_reach_the_offerer(run_on_commit, campaign):
 
 def test_an_update_reaches_supporters_and_followers_but_not_others(run_on_commit, campaign):
     pay(run_on_commit, campaign, 10_00, email="donor@example.nl")
+    pay(run_on_commit, campaign, 10_00, email="no-news@example.nl", updates=False)
     follower, stranger, opted_out = UserFactory(), UserFactory(), UserFactory()
     update_services.set_following(campaign=campaign, user=follower, follow=True)
     update_services.set_following(campaign=campaign, user=opted_out, follow=True)

@@ -24,9 +24,9 @@ from campaigns.audit import Action
 from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
 from campaigns.state import fire
 from campaigns.story import text_to_blocks
-from cms.models import CityPage, HomePage, NeighbourhoodPage
+from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
 from core.events import muted
-from demo import content
+from demo import content, privacy_content
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"
@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 vision=data["vision"],
                 themes=[("theme", {"title": t, "description": d}) for t, d in data["themes"]],
             )
+        self.ensure_legal_pages(home)
         self.ensure_moderator()
         residents = {email: self.ensure_user(email, name) for email, name in content.RESIDENTS}
         self.ensure_organisations(neighbourhoods, residents)
@@ -115,6 +116,21 @@ class Command(BaseCommand):
         parent.add_child(instance=page)
         page.save_revision().publish()
         return page
+
+    def ensure_legal_pages(self, home):
+        """The privacy statement and terms, found by the footer through the site setting."""
+        pages = {
+            key: self.ensure_child(
+                home, StandardPage, data["slug"], title=data["title"], body=data["body"]
+            )
+            for key, data in (
+                ("privacy", privacy_content.PRIVACY),
+                ("terms", privacy_content.TERMS),
+            )
+        }
+        platform = PlatformSettings.for_site(Site.objects.get(is_default_site=True))
+        platform.privacy_page, platform.terms_page = pages["privacy"], pages["terms"]
+        platform.save()
 
     def ensure_moderator(self):
         user = self.ensure_user(MODERATOR_EMAIL, "Moderator Wijkkapitaal", MODERATOR_PASSWORD)

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.models import Invitation, Organisation, User
+from accounts.models import DataExport, Invitation, Organisation, User
 from campaigns.models import Campaign, DigestItem, InitiativePage, InitiativeUpdate, Pledge
 from notifications.base import Recipient
 from notifications.messages import REGISTRY, TaskCancelled
@@ -92,7 +92,15 @@ def sample_objects():
             summary="Sanne Bakker: Koffie schenken",
         ),
     ]
+    export = DataExport(
+        pk=1,
+        user=neighbour,
+        token="voorbeeld",
+        ready_at=now,
+        expires_at=now + datetime.timedelta(7),
+    )
     return {
+        "export": export,
         "pledge": pledge,
         "signup": signup,
         "task": task,
@@ -119,6 +127,7 @@ def build_message(cls, objects):
         "task_changed": "task",
         "update_posted": "update",
         "organisation_invitation": "invitation",
+        "data_export_ready": "export",
         "initiator_digest": "campaign",
         "standing_offer_requested": "offer",
     }

@@ -1,0 +1,39 @@
+"""The privacy statement and terms: demo pages, found through the site setting."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from cms.models import PlatformSettings, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_privacy_page_is_linked_from_footer_signup_and_donate_form(client):
+    call_command("load_demo_data", verbosity=0)
+    platform = PlatformSettings.for_site(Site.objects.get(is_default_site=True))
+    privacy, terms = platform.privacy_page.specific, platform.terms_page.specific
+    assert isinstance(privacy, StandardPage) and privacy.live
+    body = str(privacy.body)
+    assert "18 maanden" in body and "18 months" in body and "Oud-lid" in body
+    assert StandardPage.objects.filter(slug="privacy").count() == 1
+
+    home = client.get("/").content.decode()
+    assert f'href="{privacy.url}"' in home and f'href="{terms.url}"' in home
+    signup = client.get("/accounts/signup/").content.decode()
+    assert f'href="{privacy.url}"' in signup
+    page = client.get(privacy.url)
+    assert page.status_code == 200
+
+
+def test_the_footer_follows_the_setting_not_a_fixed_path(client):
+    from tests.factories import site_tree
+
+    home = site_tree()[0]
+    page = StandardPage(title="Onze privacy", slug="onze-privacy")
+    home.add_child(instance=page)
+    assert 'class="footer-privacy"></p>' in client.get("/").content.decode().replace("\n", "")
+    platform = PlatformSettings.for_site(Site.objects.get(is_default_site=True))
+    platform.privacy_page = page
+    platform.save()
+    assert 'href="/onze-privacy/"' in client.get("/").content.decode()
