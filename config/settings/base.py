@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -170,6 +171,16 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 LOGIN_REDIRECT_URL = "campaigns:my_initiatives"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+# One login for everyone: the Wagtail and Django admin logins send people to allauth's
+# (config/urls.py), so its rate limits and two-factor step apply to staff too.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) plus recovery codes,
+# offered to every account and shown to staff in the Wagtail admin menu.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Wijkkapitaal"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Wijkkapitaal <noreply@wijkkapitaal.nl>")
