@@ -132,3 +132,8 @@ def test_two_factor_settings_speak_dutch_and_english(client, staff, prefix, head
     page = response.content.decode()
     assert heading in page
     assert 'class="site-header"' in page
+
+
+def test_wagtails_own_password_reset_is_off(client):
+    """Resetting a password is allauth's too, with its limits on mails per address."""
+    assert client.get("/admin/password_reset/").status_code == 404
