@@ -15,6 +15,7 @@ from accounts import services
 from accounts.forms import InviteForm, OrganisationForm
 from accounts.models import Invitation, Organisation
 from core.errors import ServiceError
+from core.ratelimits import rate_limited
 
 
 def _save_logo(form, organisation, user):
@@ -40,6 +41,7 @@ def organisation_detail(request, slug):
 
 
 @login_required
+@rate_limited("organisations")
 def organisation_create(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -57,6 +59,7 @@ def organisation_create(request):
 
 
 @login_required
+@rate_limited("edits")
 def organisation_edit(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not services.can_edit_organisation(request.user, organisation):
@@ -83,6 +86,7 @@ def organisation_edit(request, slug):
 
 
 @login_required
+@rate_limited("invitations")
 def organisation_invite(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not services.can_edit_organisation(request.user, organisation):

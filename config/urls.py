@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,8 +11,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from campaigns.views.webhook import stripe_webhook
 from cms import views as cms_views
 
+# Every login form is allauth's (its rate limits, its two-factor step); the admins' own
+# login views only pass ?next= on to it.
+to_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
 urlpatterns = [
+    path("django-admin/login/", to_login),
     path("django-admin/", admin.site.urls),
+    path("admin/login/", to_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", cms_views.health, name="health"),
@@ -32,7 +39,8 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("accounts.urls")),
     path("my-account/", include("accounts.privacy_urls")),
     path("e-mail/", include("notifications.urls")),
-    # Wagtail's page view, after its /_util/ login and password views for restricted pages.
+    # Wagtail's page view, after its /_util/ password view for restricted pages.
+    path("_util/login/", to_login),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

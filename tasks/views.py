@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from campaigns.permissions import can_manage_tasks
 from campaigns.services import ServiceError
+from core.ratelimits import rate_limited
 from tasks import services
 from tasks.forms import HoursForm, OfferForm, SignUpForm, StandingOfferForm, TaskForm
 from tasks.models import Offer, SignUp, Task
@@ -63,6 +64,7 @@ def _task_card(request, task, error=None):
 
 @login_required
 @require_POST
+@rate_limited("signups")
 def task_sign_up(request, task_id):
     task = get_object_or_404(Task.objects.select_related("initiative"), pk=task_id)
     form = SignUpForm(request.POST)
@@ -127,6 +129,7 @@ def manage_tasks(request, page_id):
 
 
 @login_required
+@rate_limited("edits")
 def task_form(request, page_id, task_id=None):
     campaign = _managed_campaign(request, page_id)
     task = get_object_or_404(Task, pk=task_id, initiative_id=page_id) if task_id else None
@@ -177,6 +180,7 @@ def confirm_hours(request, signup_id):
 
 
 @login_required
+@rate_limited("offers")
 def make_offer(request, task_id):
     task = get_object_or_404(Task.objects.select_related("initiative"), pk=task_id)
     form = OfferForm(request.POST or None, user=request.user)
@@ -239,6 +243,7 @@ def withdraw_offer(request, offer_id):
 
 
 @login_required
+@rate_limited("offers")
 def new_standing_offer(request):
     form = StandingOfferForm(
         request.POST or None,

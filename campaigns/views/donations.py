@@ -18,6 +18,7 @@ from campaigns.payments.webhooks import accept_event
 from campaigns.services import AmountNotAllowed, CampaignClosed, PaymentProviderUnavailable
 from campaigns.services import pledges as pledge_services
 from cms.views import NotFoundWithMessage
+from core.ratelimits import rate_limited
 
 
 def _return_urls(request, pledge):
@@ -40,6 +41,7 @@ def _go_to_checkout(request, attempt):
     return redirect(attempt.checkout_url)
 
 
+@rate_limited("donations")
 def donate(request, page_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("page"), page_id=page_id, page__live=True
@@ -124,6 +126,7 @@ def payment_return(request, reference):
 
 
 @require_POST
+@rate_limited("donations")
 def retry_payment(request, reference):
     pledge = _pledge_by_reference(reference)
     try:

@@ -25,6 +25,7 @@ from campaigns.permissions import can_edit_initiative
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
 from cms.money import format_money
+from core.ratelimits import rate_limited
 
 
 def _editable_campaign(request, page_id):
@@ -114,6 +115,7 @@ def _render_form(request, form, budget_formset, sections, campaign=None, status=
 
 
 @login_required
+@rate_limited("initiatives")
 def initiative_create(request):
     if request.method == "POST":
         form = InitiativeForm(request.POST, request.FILES)
@@ -142,6 +144,7 @@ def initiative_create(request):
 
 
 @login_required
+@rate_limited("edits")
 def initiative_edit(request, page_id):
     campaign = _editable_campaign(request, page_id)
     if not campaign.is_editable:
@@ -194,6 +197,7 @@ def initiative_edit(request, page_id):
 
 @login_required
 @require_POST
+@rate_limited("initiatives")
 def initiative_submit(request, page_id):
     campaign = _editable_campaign(request, page_id)
     try:

@@ -11,6 +11,7 @@ from campaigns.models import Campaign
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
 from core.forms import ImageUploadField
+from core.ratelimits import rate_limited
 
 
 class UpdateForm(forms.Form):
@@ -20,6 +21,7 @@ class UpdateForm(forms.Form):
 
 
 @login_required
+@rate_limited("updates")
 def post_update(request, page_id):
     campaign = _editable_campaign(request, page_id)
     form = UpdateForm(request.POST or None, request.FILES or None)
@@ -52,6 +54,7 @@ def post_update(request, page_id):
 
 @login_required
 @require_POST
+@rate_limited("follows")
 def follow(request, page_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("page"), page_id=page_id, page__live=True

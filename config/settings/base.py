@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -171,6 +172,25 @@ LOGIN_REDIRECT_URL = "campaigns:my_initiatives"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
+# One login for everyone: the Wagtail and Django admin logins send people to allauth's
+# (config/urls.py), so its rate limits and two-factor step apply to staff too.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) plus recovery codes,
+# offered to every account and shown to staff in the Wagtail admin menu.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Wijkkapitaal"
+
+# The client's address. Behind reverse proxies REMOTE_ADDR is the nearest proxy; with
+# ALLAUTH_TRUSTED_PROXY_COUNT = n it is the n-th entry from the right of X-Forwarded-For
+# (each proxy appends the address it saw), or with ALLAUTH_TRUSTED_CLIENT_IP_HEADER that
+# header. 0 (the embedded default: nothing in front) trusts no header; production defaults
+# to 1 (platform/compose.yaml behind one reverse proxy). allauth's login limits and the
+# platform's own rate limits (core/ratelimits.py, via RATELIMIT_IP_META_KEY) share this rule.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Wijkkapitaal <noreply@wijkkapitaal.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -242,7 +262,26 @@ WIJKKAPITAAL = {
     # Fragments of the initiative page, keyed on the campaign's cache_version.
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
+    # What creates rows or sends mail, limited per client IP and per account (django-ratelimit
+    # rates, "count/period": s, m, h, d, e.g. "10/h" or "5/10m"). The 429 comes before
+    # anything is written; see core/ratelimits.py for which views belong to which group.
+    "RATE_LIMITS": {
+        "donations": {"ip": "20/h", "user": "10/h"},
+        "initiatives": {"ip": "20/h", "user": "10/h"},
+        "edits": {"ip": "120/h", "user": "60/h"},
+        "updates": {"ip": "20/h", "user": "10/h"},
+        "signups": {"ip": "60/h", "user": "30/h"},
+        "offers": {"ip": "30/h", "user": "15/h"},
+        "organisations": {"ip": "20/h", "user": "10/h"},
+        "invitations": {"ip": "40/h", "user": "20/h"},
+        "follows": {"ip": "60/h", "user": "30/h"},
+    },
 }
+
+# django-ratelimit: the client's address by allauth's rule above, and a cache outage lets
+# requests through (a donation must never fail because Redis is down).
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_ip"
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,

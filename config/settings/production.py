@@ -25,6 +25,9 @@ if not (env("STRIPE_SECRET_KEY", default="") and env("STRIPE_WEBHOOK_SECRET", de
     )
 PAYMENT_GATEWAY = "stripe"
 
+# platform/compose.yaml publishes web to one TLS-terminating reverse proxy on the host.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

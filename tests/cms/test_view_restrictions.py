@@ -51,7 +51,7 @@ def test_a_login_restriction_on_the_neighbourhood_sends_visitors_to_log_in(clien
     response = client.get(page.url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('wagtailcore_login')}?next={page.url}"
+    assert response["Location"] == f"{reverse('account_login')}?next={page.url}"
     assert restrictions_of(page) == {restriction.pk}
 
 

@@ -80,10 +80,11 @@ def create_initiative(page, base_url, screenshot):
 
 
 def approve_in_wagtail_admin(page, base_url, page_id, screenshot):
-    page.goto(f"{base_url}/admin/login/")
-    page.locator("#id_username").fill(MODERATOR_EMAIL)
+    # The admin's login sends staff to the site's own (allauth) login, and back.
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.locator("#id_login").fill(MODERATOR_EMAIL)
     page.locator("#id_password").fill(MODERATOR_PASSWORD)
-    page.locator("form:has(#id_username) button[type=submit]").click()
+    page.locator("form:has(#id_login) button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
     # The dashboard's "awaiting your review" panel lists the submitted initiative.

@@ -274,3 +274,35 @@ def test_neighbour_helps_business_offers_space_and_the_page_shows_progress(
     expect(space_card.locator(".status")).to_have_text("Full")
     expect(space_card.locator("a[href$='/offer/']")).to_have_count(0)
     screenshot(visitor, "10-initiative-after")
+
+
+def test_over_the_sign_up_limit_the_card_stays_and_a_notice_says_when_to_retry(
+    live_server, demo_data, new_page, settings, screenshot
+):
+    from campaigns.models import Campaign
+    from tasks.models import SignUp, Task
+
+    limits = settings.WIJKKAPITAAL["RATE_LIMITS"]
+    settings.WIJKKAPITAAL = {
+        **settings.WIJKKAPITAAL,
+        "RATE_LIMITS": {**limits, "signups": {"ip": "0/h", "user": "0/h"}},
+    }
+    campaign = Campaign.objects.get(page__slug=INITIATIVE_SLUG)
+    task = (
+        Task.objects.filter(initiative_id=campaign.page_id, status=Task.Status.OPEN)
+        .order_by("position", "pk")
+        .first()
+    )
+    page = new_page()
+    log_in(page, live_server.url, NEIGHBOUR_EMAIL, INITIATIVE_PATH)
+    page.wait_for_function("() => window.htmx !== undefined")
+    card = page.locator(f"#task-{task.pk}")
+    card.locator(f"#note-{task.pk}").fill(NOTE)
+    card.locator("form.signup-form button[type=submit]").click()
+
+    notice = page.locator(f".messages[role=alert]:has(+ #task-{task.pk})")
+    expect(notice).to_contain_text("You sent this form too often in a short time.")
+    expect(notice).to_contain_text("Please try again in")
+    expect(card.locator(f"#note-{task.pk}")).to_have_value(NOTE)
+    screenshot(page, "10-sign-up-rate-limited")
+    assert not SignUp.objects.filter(task=task, user__email=NEIGHBOUR_EMAIL).exists()
