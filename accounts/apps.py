@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from accounts.reporting import OrganisationReportable
+        from core.reports import register_reportable
+
+        register_reportable(OrganisationReportable())

@@ -8,3 +8,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from campaigns import jobs, signals  # noqa: F401  (connect their receivers)
+        from campaigns.reporting import UpdateReportable, record_report_decision
+        from core.reports import register_decision_recorder, register_reportable
+
+        register_reportable(UpdateReportable())
+        register_decision_recorder(record_report_decision)

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
     path("e-mail/", include("notifications.urls")),
+    path("report/", include("core.urls")),
     # Wagtail's page view, after its /_util/ login and password views for restricted pages.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
