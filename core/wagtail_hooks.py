@@ -13,7 +13,7 @@ class ModeratorMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    return [path("reports/", include(admin_urlpatterns))]
+    return [path("abuse-reports/", include(admin_urlpatterns))]
 
 
 @hooks.register("register_admin_menu_item")
