@@ -40,7 +40,7 @@ def find_reportable(key, object_id):
         raise NotReportable
     item = kind.visible().filter(pk=object_id).first()
     if item is None:
-        if kind.model._default_manager.filter(pk=object_id, hidden_at__isnull=False).exists():
+        if kind.hidden().filter(pk=object_id).exists():
             raise AlreadyHidden
         raise NotReportable
     return kind, item

@@ -24,6 +24,10 @@ class Reportable:
         """The items the public sees now, and so may report."""
         raise NotImplementedError
 
+    def hidden(self):
+        """The items moderators took down; by default those with a ``hidden_at`` time."""
+        return self.model._default_manager.filter(hidden_at__isnull=False)
+
     def hide(self, item, *, actor):
         """Take ``item`` off the public pages (and their caches), in the caller's
         transaction. Called once per decision, with the item's open reports locked."""
