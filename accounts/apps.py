@@ -13,6 +13,9 @@ class AccountsConfig(AppConfig):
         from accounts.models import User
         from accounts.personal_data import erase_on_delete, register_personal_data
         from accounts.privacy import AccountPart
+        from accounts.reporting import OrganisationReportable
+        from core.reports import register_reportable
 
         register_personal_data(AccountPart())
+        register_reportable(OrganisationReportable())
         pre_delete.connect(erase_on_delete, sender=User, dispatch_uid="accounts.erase_on_delete")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from core.forms import ImageUploadField
+from core.forms import TOO_LONG, ImageUploadField
 
 
 class SignupProfileForm(forms.Form):
@@ -31,6 +31,7 @@ class OrganisationForm(forms.ModelForm):
         fields = ["kind", "name", "kvk_number", "address", "neighbourhood", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"kvk_number": _("Optional: 8 digits.")}
+        error_messages = {"description": {"max_length": TOO_LONG}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -60,6 +62,12 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible(self):
+        """Organisations the public may see: not hidden by a moderator."""
+        return self.filter(hidden_at__isnull=True)
+
+
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
 
 
@@ -91,11 +99,20 @@ class Organisation(models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=limits.ORGANISATION_DESCRIPTION,
+        validators=limits.text_limit(limits.ORGANISATION_DESCRIPTION),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a moderator hides the profile after reports of abuse (core.reports).
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

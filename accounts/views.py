@@ -28,7 +28,7 @@ def _save_logo(form, organisation, user):
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
-        Organisation.objects.select_related("neighbourhood", "logo"), slug=slug
+        Organisation.objects.visible().select_related("neighbourhood", "logo"), slug=slug
     )
     return render(
         request,

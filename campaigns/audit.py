@@ -53,6 +53,9 @@ class Action:
     OFFER_RELEASED = "offer_released"
     STANDING_OFFER_LISTED = "standing_offer_listed"
     STANDING_OFFER_REQUESTED = "standing_offer_requested"
+    # Abuse reports (core.moderation): an item of any app hidden, or its reports dismissed
+    CONTENT_HIDDEN = "content_hidden"
+    REPORTS_DISMISSED = "reports_dismissed"
 
 
 def record(

@@ -57,6 +57,11 @@ def forget_initiative_page_on_commit(page_id):
     forget_initiative_page_after_commit(page_id)
 
 
+def forget_page_after_commit(page):
+    """Drop the cached copies of any public page (a neighbourhood, say) after the commit."""
+    transaction.on_commit(partial(forget_paths, _page_paths(page)), robust=True)
+
+
 def forget_initiative_page_after_commit(page_id):
     """Drop the page's cached copies once the transaction commits.
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
 from cms.money import format_money
-from core.forms import ImageUploadField
+from core import limits
+from core.forms import ImageUploadField, LimitedTextField
 
 RULES = settings.WIJKKAPITAAL
 
@@ -98,9 +99,10 @@ class InitiativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences shown on cards and in search results."),
     )
-    story = forms.CharField(
+    story = LimitedTextField(
         label=_("Story"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=limits.INITIATIVE_STORY,
+        rows=10,
         help_text=_("What is the plan, who is behind it, and what will the neighbourhood gain?"),
     )
     cover_image = ImageUploadField(

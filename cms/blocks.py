@@ -3,9 +3,11 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from core import limits
+
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("Quote"))
+    text = blocks.TextBlock(label=_("Quote"), max_length=limits.STORY_QUOTE)
     attribution = blocks.CharBlock(label=_("Who said it"), required=False, max_length=120)
 
     class Meta:
@@ -20,10 +22,14 @@ class StoryBlock(blocks.StreamBlock):
         label=_("Heading"),
         form_classname="title",
         icon="title",
+        max_length=limits.STORY_HEADING,
         template="blocks/heading_block.html",
     )
     paragraph = blocks.RichTextBlock(
-        label=_("Text"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
+        label=_("Text"),
+        features=["bold", "italic", "link", "ol", "ul"],
+        icon="pilcrow",
+        max_length=limits.STORY_PARAGRAPH,
     )
     image = ImageBlock(label=_("Image"), template="blocks/image_block.html")
     quote = QuoteBlock(label=_("Quote"))
@@ -32,7 +38,9 @@ class StoryBlock(blocks.StreamBlock):
 
 class ThemeBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Theme"), max_length=80)
-    description = blocks.TextBlock(label=_("Description"), required=False)
+    description = blocks.TextBlock(
+        label=_("Description"), required=False, max_length=limits.THEME_DESCRIPTION
+    )
 
     class Meta:
         icon = "tag"

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("accounts.urls")),
     path("my-account/", include("accounts.privacy_urls")),
     path("e-mail/", include("notifications.urls")),
+    path("report/", include("core.urls")),
     # Wagtail's page view, after its /_util/ password view for restricted pages.
     path("_util/login/", to_login),
     path("", include(wagtail_urls)),

@@ -24,3 +24,23 @@ class ImageUploadField(forms.ImageField):
                 code="file_too_large",
             )
         return super().clean(data, initial)
+
+
+TOO_LONG = _(
+    "This text is %(show_value)s characters long; the limit is %(limit_value)s. "
+    "Shorten it and send it again: what you wrote is still here."
+)
+
+
+class LimitedTextField(forms.CharField):
+    """A free-text field with a limit (``core.limits``) and a message that names it.
+
+    Surrounding whitespace is stripped first, so a text of only spaces counts as empty
+    (and is refused when the field is required). The browser gets ``maxlength`` too.
+    """
+
+    def __init__(self, *, max_length, rows=None, **kwargs):
+        messages = {"max_length": TOO_LONG, **kwargs.pop("error_messages", {})}
+        if rows is not None:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, error_messages=messages, **kwargs)

@@ -1,6 +1,12 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from core import limits
 
 
 class Announcement(models.Model):
@@ -53,3 +59,69 @@ class Announcement(models.Model):
         if self.dead_at:
             return "dead"
         return "pending"
+
+
+class Report(FSMModelMixin, models.Model):
+    """A visitor's report that something published at once (an update, a standing offer,
+    an organisation profile) is abusive. What may be reported is registered by the app
+    that owns it (``core.reports``); moderators hide the item or dismiss its reports
+    (``core.moderation``). ``email`` is personal data, optional and never shown publicly.
+    """
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Hateful, threatening or offensive")
+        PRIVACY = "privacy", _("Shares someone's personal data")
+        FRAUD = "fraud", _("Misleading or a scam")
+        ILLEGAL = "illegal", _("Against the law")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        HIDDEN = "hidden", _("item hidden")
+        DISMISSED = "dismissed", _("dismissed")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    text = models.CharField(_("what is wrong"), max_length=limits.REPORT_TEXT, blank=True)
+    email = models.EmailField(_("e-mail address of the reporter"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = FSMField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, protected=True
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("abuse report")
+        verbose_name_plural = _("abuse reports")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"],
+                condition=models.Q(status="open"),
+                name="report_open_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model}#{self.object_id}: {self.reason}"
+
+    @transition(field=status, source=Status.OPEN, target=Status.HIDDEN)
+    def hide(self):
+        """A moderator agreed: the item is hidden from the public."""
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=Status.OPEN, target=Status.DISMISSED)
+    def dismiss(self):
+        """A moderator saw nothing wrong: the item stays."""
+        self.decided_at = timezone.now()

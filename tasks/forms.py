@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from campaigns.forms import EuroField, InitiativeFormSection
 from cms.models import NeighbourhoodPage
+from core.forms import TOO_LONG
 from tasks.models import MAX_OFFER_VALUE_CENTS, Offer, Task
 from tasks.services import save_task_edits
 
@@ -103,6 +104,7 @@ class TaskForm(forms.ModelForm):
             ),
         }
         help_texts = {"starts_at": _("Leave empty for a flexible task.")}
+        error_messages = {"description": {"max_length": TOO_LONG}}
 
     def clean(self):
         cleaned = super().clean()

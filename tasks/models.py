@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core import limits
+
 
 class StateMachineModel(FSMModelMixin, models.Model):
     """A model whose protected ``status`` moves only through its declared transitions.
@@ -61,7 +63,12 @@ class Task(StateMachineModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=TaskKind.choices)
     title = models.CharField(_("title"), max_length=140)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=limits.TASK_DESCRIPTION,
+        validators=limits.text_limit(limits.TASK_DESCRIPTION),
+    )
     people_needed = models.PositiveSmallIntegerField(
         _("people needed or quantity"),
         default=1,
@@ -300,6 +307,8 @@ class Offer(StateMachineModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set when a moderator hides a standing offer after reports of abuse (core.reports).
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

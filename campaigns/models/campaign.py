@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core import limits
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -64,8 +66,18 @@ class Campaign(FSMModelMixin, models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     raised_cents = models.BigIntegerField(_("raised (cents)"), default=0)
     supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
-    moderator_note = models.TextField(_("note from the moderator"), blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    moderator_note = models.TextField(
+        _("note from the moderator"),
+        blank=True,
+        max_length=limits.MODERATOR_NOTE,
+        validators=limits.text_limit(limits.MODERATOR_NOTE),
+    )
+    cancel_reason = models.TextField(
+        _("reason for cancelling"),
+        blank=True,
+        max_length=limits.CANCEL_REASON,
+        validators=limits.text_limit(limits.CANCEL_REASON),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)

@@ -179,9 +179,11 @@ class InitiativePage(CachedPageMixin, Page):
     @staticmethod
     def _updates(campaign):
         images = get_image_model().objects.prefetch_renditions(UPDATE_RENDITION)
-        return campaign.updates.prefetch_related(Prefetch("image", queryset=images)).order_by(
-            "-created_at", "-pk"
-        )[:UPDATES_SHOWN]
+        return (
+            campaign.updates.filter(hidden_at__isnull=True)
+            .prefetch_related(Prefetch("image", queryset=images))
+            .order_by("-created_at", "-pk")[:UPDATES_SHOWN]
+        )
 
 
 class BudgetLine(Orderable):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+
 
 class InitiativeUpdate(models.Model):
     """News from the initiators, shown on the page and mailed to supporters and followers."""
@@ -13,11 +15,15 @@ class InitiativeUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(_("title"), max_length=140)
-    body = models.TextField(_("text"))
+    body = models.TextField(
+        _("text"), max_length=limits.UPDATE_BODY, validators=limits.text_limit(limits.UPDATE_BODY)
+    )
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when a moderator hides the update after reports of abuse (core.reports).
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

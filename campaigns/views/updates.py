@@ -10,13 +10,14 @@ from wagtail.images import get_image_model
 from campaigns.models import Campaign
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
-from core.forms import ImageUploadField
+from core import limits
+from core.forms import ImageUploadField, LimitedTextField
 from core.ratelimits import rate_limited
 
 
 class UpdateForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=140)
-    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    title = LimitedTextField(label=gettext_lazy("Title"), max_length=limits.UPDATE_TITLE)
+    body = LimitedTextField(label=gettext_lazy("Text"), max_length=limits.UPDATE_BODY, rows=8)
     image = ImageUploadField(label=gettext_lazy("Image (optional)"), required=False)
 
 

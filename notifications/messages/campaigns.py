@@ -179,6 +179,10 @@ class UpdatePosted(Message):
     def recipients(self):
         return supporter_recipients(self.obj.campaign, with_followers=True, updates=True)
 
+    def is_current(self):
+        """A moderator may have hidden the update before its mail went out."""
+        return self.obj.hidden_at is None
+
     def subject(self, recipient):
         return _("News from %(title)s: %(update)s") % {
             "title": self.obj.campaign.page.title,

@@ -12,6 +12,7 @@ from campaigns.state import fire
 from core.events import announce
 from tasks.events import OfferDecided, OfferRequested
 from tasks.models import Offer, Task
+from tasks.reporting import public_standing_offers
 from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness
 
 
@@ -153,12 +154,11 @@ def matching_standing_offers(task):
     if task.kind not in (Task.Kind.SPACE, Task.Kind.MATERIAL, Task.Kind.SKILL):
         return Offer.objects.none()
     neighbourhood = task.initiative.get_parent()
-    return Offer.objects.filter(
-        task__isnull=True,
-        neighbourhood_id=neighbourhood.pk,
-        kind=task.kind,
-        status=Offer.Status.OFFERED,
-    ).select_related("organisation", "user")
+    return (
+        public_standing_offers()
+        .filter(neighbourhood_id=neighbourhood.pk, kind=task.kind)
+        .select_related("organisation", "user")
+    )
 
 
 @transaction.atomic
@@ -167,6 +167,8 @@ def request_standing_offer(*, task, standing_offer, user):
     campaign, task = lock_task(task.pk)
     if standing_offer.task_id is not None or standing_offer.kind != task.kind:
         raise OfferNotAllowed()
+    if not public_standing_offers().filter(pk=standing_offer.pk).exists():
+        raise OfferNotAllowed(_("This offer is no longer available."))
     if Offer.objects.filter(task=task, standing_offer=standing_offer).exists():
         raise OfferNotAllowed(_("You already asked for this offer."))
     offer = Offer.objects.create(

@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Sum
 
 from tasks.models import Offer
+from tasks.reporting import public_standing_offers
 
 register = template.Library()
 
@@ -13,9 +14,9 @@ def organisation_offers(organisation):
     given = Offer.objects.filter(
         organisation=organisation, status=Offer.Status.ACCEPTED, task__isnull=False
     ).select_related("task__initiative")
-    standing = Offer.objects.filter(
-        organisation=organisation, task__isnull=True, status=Offer.Status.OFFERED
-    ).select_related("neighbourhood")
+    standing = (
+        public_standing_offers().filter(organisation=organisation).select_related("neighbourhood")
+    )
     return {
         "given": given,
         "given_value_cents": given.aggregate(total=Sum("estimated_value_cents"))["total"] or 0,

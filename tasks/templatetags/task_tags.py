@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from campaigns.models import Campaign
 from campaigns.services.totals import distinct_supporters
 from tasks.models import Offer, SignUp, Task
+from tasks.reporting import public_standing_offers
 
 register = template.Library()
 
@@ -124,6 +125,8 @@ def neighbourhood_totals(neighbourhood):
 @register.simple_tag
 def standing_offers(neighbourhood):
     """What the neighbourhood has: standing offers still open."""
-    return Offer.objects.filter(
-        neighbourhood=neighbourhood, task__isnull=True, status=Offer.Status.OFFERED
-    ).select_related("organisation", "user")
+    return (
+        public_standing_offers()
+        .filter(neighbourhood=neighbourhood)
+        .select_related("organisation", "user")
+    )

@@ -1,0 +1,30 @@
+"""Organisation profiles are published at once; the public may report them (``core.reports``).
+
+A hidden profile answers 404, and its standing offers leave the neighbourhood pages.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from core import reports
+
+
+class OrganisationReportable(reports.Reportable):
+    key = "organisation"
+    model = Organisation
+    label = _("organisation profile")
+
+    def visible(self):
+        return Organisation.objects.visible()
+
+    def hide(self, item, *, actor):
+        Organisation.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
+
+    def public_url(self, item):
+        return reverse("organisations:detail", args=[item.slug])
+
+    def summary(self, item):
+        parts = [item.name, item.get_kind_display(), item.address, item.description]
+        return "\n".join(part for part in parts if part)

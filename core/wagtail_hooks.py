@@ -1,0 +1,23 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from core.admin_views import admin_urlpatterns, can_moderate
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_moderate(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [path("abuse-reports/", include(admin_urlpatterns))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return ModeratorMenuItem(
+        _("Abuse reports"), reverse("core_report_queue"), icon_name="warning", order=250
+    )
