@@ -245,7 +245,7 @@ def test_a_fan_out_cut_off_by_the_broker_is_delivered_later_to_each_supporter_on
 ):
     from notifications import jobs
 
-    donors = [PledgeFactory(campaign=campaign).guest_email for _ in range(3)]
+    donors = [PledgeFactory(campaign=campaign, wants_updates=True).guest_email for _ in range(3)]
     monkeypatch.setattr(jobs, "FAN_OUT_BATCH", 1)
     monkeypatch.setattr(jobs.fan_out, "__defaults__", (1,))
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
