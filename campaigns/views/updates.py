@@ -10,11 +10,11 @@ from wagtail.images import get_image_model
 from campaigns.models import Campaign
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
-from core.forms import ImageUploadField
+from core.forms import ImageUploadField, SingleLineCharField
 
 
 class UpdateForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=140)
+    title = SingleLineCharField(label=gettext_lazy("Title"), max_length=140)
     body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     image = ImageUploadField(label=gettext_lazy("Image (optional)"), required=False)
 
