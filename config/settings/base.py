@@ -257,7 +257,7 @@ PAYMENT_GATEWAY = "stripe" if STRIPE_SECRET_KEY else "test_checkout"
 PRODUCTION = False
 # Old secret keys, newest first: what they signed (unsubscribe links, sessions, password
 # reset links) stays valid after SECRET_KEY is replaced. Drop a key once its links expired.
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
 # Wagtail's admin and the front-end forms (core.forms.ImageUploadField) refuse images with
 # more pixels than this, read from the header: a small file can decode to gigabytes.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
