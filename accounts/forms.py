@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from core.forms import TOO_LONG, ImageUploadField
+from core.forms import TOO_LONG, ImageUploadField, SingleLineCharField
 
 
 class SignupProfileForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
-    display_name = forms.CharField(
+    display_name = SingleLineCharField(
         label=_("Your name"),
         max_length=80,
         help_text=_("Shown on initiatives you start or support."),
@@ -24,11 +24,12 @@ class OrganisationForm(forms.ModelForm):
     kvk_number = forms.CharField(
         label=_("KvK number"), max_length=20, required=False, help_text=_("Optional: 8 digits.")
     )
-    logo_upload = forms.ImageField(label=_("Logo"), required=False)
+    logo_upload = ImageUploadField(label=_("Logo"), required=False)
 
     class Meta:
         model = Organisation
         fields = ["kind", "name", "kvk_number", "address", "neighbourhood", "description"]
+        field_classes = {"name": SingleLineCharField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"kvk_number": _("Optional: 8 digits.")}
         error_messages = {"description": {"max_length": TOO_LONG}}
@@ -40,12 +41,6 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_kvk_number(self):
         return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
-
-    def clean_logo_upload(self):
-        logo = self.cleaned_data.get("logo_upload")
-        if logo:
-            ImageUploadField().clean(logo)
-        return logo
 
 
 class InviteForm(forms.Form):

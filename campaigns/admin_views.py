@@ -27,6 +27,7 @@ from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
 from campaigns.services import refunds as refund_services
 from campaigns.services.cancellation import cancel_campaign
+from core.exports import SafeSpreadsheetExportMixin
 
 REFUND_PERMISSION = "campaigns.change_pledge"
 
@@ -49,14 +50,19 @@ class RefundPolicy(ReadOnlyPolicy):
         return super().user_has_permission(user, action)
 
 
+class LedgerIndexView(SafeSpreadsheetExportMixin, IndexView):
+    pass
+
+
 class LedgerViewSet(ModelViewSet):
+    index_view_class = LedgerIndexView
     inspect_view_enabled = True
     copy_view_enabled = False
     add_to_admin_menu = False
     form_fields = []  # no add or edit form is ever shown; see ReadOnlyPolicy
 
 
-class StaffActionIndexView(IndexView):
+class StaffActionIndexView(LedgerIndexView):
     """A listing whose rows get one staff action button when ``action_applies`` says so."""
 
     action_label = ""

@@ -13,7 +13,7 @@ from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
 from cms.money import format_money
 from core import limits
-from core.forms import ImageUploadField, LimitedTextField
+from core.forms import ImageUploadField, LimitedTextField, SingleLineCharField
 
 RULES = settings.WIJKKAPITAAL
 
@@ -92,7 +92,7 @@ def _euros(cents):
 
 
 class InitiativeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = SingleLineCharField(label=_("Title"), max_length=limits.INITIATIVE_TITLE)
     summary = forms.CharField(
         label=_("Summary"),
         max_length=300,
@@ -166,7 +166,7 @@ class InitiativeForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    description = forms.CharField(label=_("What for"), max_length=200)
+    description = SingleLineCharField(label=_("What for"), max_length=200)
     amount = EuroField(label=_("Amount (€)"), min_cents=1, max_cents=RULES["MAX_GOAL_CENTS"])
 
 

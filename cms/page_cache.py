@@ -9,8 +9,9 @@ no cookies, so nothing personal is ever shared.
 
 An entry is keyed on the request's host, language and path, so a page of one site is
 never served for another. It keeps the response's status, body and every header the
-middleware below it set (``X-Frame-Options``, ``Vary``, ``Content-Language``, a future
-``Content-Security-Policy``), except cookies, and a hit replays them.
+middleware below it set (``X-Frame-Options``, ``Vary``, ``Content-Language``, and the
+``Content-Security-Policy`` of django-csp's middleware, which sits below this one), except
+cookies, and a hit replays them.
 
 Entries live ``PAGE_CACHE_SECONDS``. :func:`forget_paths` drops the entries of some paths
 on every host at once: each path has a generation token, stored beside its entries and

@@ -1,13 +1,26 @@
 """Form fields shared by the apps."""
 
+import warnings
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from core.text import single_line
+
+
+def image_pixel_limit():
+    return settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
 
 
 class ImageUploadField(forms.ImageField):
-    """An image upload that refuses files above ``MAX_COVER_IMAGE_BYTES`` with a clear message."""
+    """An image upload with clear messages for files too large in bytes or in pixels.
+
+    The pixel count is read from the file's header only (Pillow opens lazily), so an
+    image that would take gigabytes of memory once decoded is refused without decoding it.
+    """
 
     default_error_messages = {
         "invalid_image": _(
@@ -23,7 +36,33 @@ class ImageUploadField(forms.ImageField):
                 % {"size": limit // (1024 * 1024)},
                 code="file_too_large",
             )
+        if data and hasattr(data, "read"):
+            self._check_pixels(data)
         return super().clean(data, initial)
+
+    def _check_pixels(self, data):
+        limit = image_pixel_limit()
+        position = data.tell()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(data) as image:
+                    width, height = image.size
+        except Image.DecompressionBombError:
+            width = height = None
+        except Exception:  # not an image: the ImageField's own check says so
+            return
+        finally:
+            data.seek(position)
+        if width is None or width * height > limit:
+            raise ValidationError(
+                _(
+                    "The image has more than %(megapixels)s megapixels. Choose a smaller "
+                    "picture, or save it at a lower resolution."
+                )
+                % {"megapixels": limit // 1_000_000},
+                code="too_many_pixels",
+            )
 
 
 TOO_LONG = _(
@@ -44,3 +83,10 @@ class LimitedTextField(forms.CharField):
         if rows is not None:
             kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         super().__init__(max_length=max_length, error_messages=messages, **kwargs)
+
+
+class SingleLineCharField(LimitedTextField):
+    """A one-line text (a title, a name): line breaks typed or pasted become spaces."""
+
+    def to_python(self, value):
+        return single_line(super().to_python(value))

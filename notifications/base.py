@@ -6,9 +6,11 @@ sent-once log for every recipient *before* sending (a unique constraint on
 (message, object, recipient) decides who wins), sends, marks each row sent, and
 releases the claims of anything it could not send, so a retried job finishes the batch
 without duplicates. A claim left unsent by a process that died (killed mid-send) is
-taken over after ``CLAIM_LEASE``, so the mail is not lost either.
+taken over after ``CLAIM_LEASE``, so the mail is not lost either. A mail that cannot be
+built (a header with a line break, a broken template) is marked failed and never retried.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,7 +23,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.text import single_line
 from notifications.models import NotificationPreference, SentMessage
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "wijkkapitaal.unsubscribe"
 REGISTRY = {}
@@ -46,14 +51,44 @@ def recipient_for_user(user, **extra):
     )
 
 
-def unsubscribe_token(email, category):
-    return signing.dumps({"e": email.lower(), "c": category or ALL_OPTIONAL}, salt=UNSUBSCRIBE_SALT)
+def preference_ids(emails):
+    """The ids of these addresses' preference rows, creating the missing rows (all on)."""
+    emails = sorted({email.lower() for email in emails})
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(email=email) for email in emails], ignore_conflicts=True
+    )
+    return dict(NotificationPreference.objects.filter(email__in=emails).values_list("email", "pk"))
+
+
+def unsubscribe_token(email, category, preference_id=None):
+    """A signed, opaque reference to the address's preference row and the category.
+
+    The link carries a row id, never the address. It is signed with ``SECRET_KEY``; links
+    signed with a key since rotated into ``SECRET_KEY_FALLBACKS`` keep working.
+    """
+    if preference_id is None:
+        preference_id = preference_ids([email])[email.lower()]
+    return signing.dumps([preference_id, category or ALL_OPTIONAL], salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token):
-    """Returns (email, category); raises signing.BadSignature for forged or altered tokens."""
+    """Returns (email, category); raises signing.BadSignature for forged or altered tokens.
+
+    Links sent before the tokens became opaque carry ``{"e": email, "c": category}``; they
+    still work.
+    """
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return data["e"], data["c"]
+    if isinstance(data, dict):
+        return data["e"], data["c"]
+    preference_id, category = data
+    email = (
+        NotificationPreference.objects.filter(pk=preference_id)
+        .values_list("email", flat=True)
+        .first()
+    )
+    if email is None:
+        raise signing.BadSignature("unknown preference row")
+    return email, category
 
 
 def absolute(path):
@@ -105,10 +140,10 @@ class Message:
     def attachments(self, recipient):
         return []
 
-    def build(self, recipient, connection=None):
+    def build(self, recipient, connection=None, preference_id=None):
         """Render the e-mail for one recipient, in their language."""
         with translation.override(recipient.language):
-            token = unsubscribe_token(recipient.email, self.category)
+            token = unsubscribe_token(recipient.email, self.category, preference_id)
             unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[token]))
             context = {
                 "recipient": recipient,
@@ -118,7 +153,7 @@ class Message:
                 "site_url": absolute("/"),
                 **self.context(recipient),
             }
-            subject = str(self.subject(recipient))
+            subject = single_line(self.subject(recipient))
             text = render_to_string(f"email/{self.template}.txt", context)
             html = render_to_string(f"email/{self.template}.html", context)
         email = EmailMultiAlternatives(
@@ -160,6 +195,7 @@ def _claim(message, recipients):
             object_key=message.object_key,
             recipient__in=[recipient.email for recipient in recipients],
             sent_at__isnull=True,
+            failed_at__isnull=True,
             claimed_at__lt=now - CLAIM_LEASE,
         ).update(claim=claim, claimed_at=now)
     mine = set(SentMessage.objects.filter(claim=claim).values_list("recipient", flat=True))
@@ -170,6 +206,25 @@ def _mark_sent(claim, recipient):
     SentMessage.objects.filter(claim=claim, recipient=recipient.email).update(
         sent_at=timezone.now()
     )
+
+
+def _mark_failed(claim, recipient, error):
+    SentMessage.objects.filter(claim=claim, recipient=recipient.email).update(
+        failed_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:300]
+    )
+
+
+def _build(message, recipient, connection, preference_id):
+    """The e-mail, fully rendered (headers included), or None when it cannot be built.
+
+    Django checks headers only when the mail is turned into MIME; doing that here, before
+    sending, tells a mail that can never be built (``BadHeaderError``, a template error)
+    from a failing mail server. The first is recorded as failed in the sent-once log and
+    skipped, so it never stops the rest of a batch; the second is raised and retried.
+    """
+    email = message.build(recipient, connection, preference_id=preference_id)
+    email.message()
+    return email
 
 
 def _release(claim, recipients):
@@ -183,7 +238,9 @@ def deliver(message, recipients=None):
 
     Returns the number of e-mails sent by this call. If sending fails halfway, the
     claims of the unsent recipients are released and the error is raised, so the
-    caller's retry sends exactly the rest. A message that is no longer current
+    caller's retry sends exactly the rest. A mail that cannot be built for a recipient
+    is recorded as failed for them (``failed_at``, ``error``) and the batch goes on. A
+    message that is no longer current
     (:meth:`Message.is_current`) is sent to nobody.
     """
     if not message.is_current():
@@ -205,13 +262,20 @@ def deliver(message, recipients=None):
     claim, mine = _claim(message, wanted)
     if not mine:
         return 0
+    ids = preference_ids(recipient.email for recipient in mine)
     connection = get_connection()
     sent = 0
     try:
         connection.open()
         for index, recipient in enumerate(mine):
             try:
-                connection.send_messages([message.build(recipient, connection)])
+                email = _build(message, recipient, connection, ids.get(recipient.email.lower()))
+            except Exception as error:
+                logger.exception("Cannot build %s for %s", message.key, message.object_key)
+                _mark_failed(claim, recipient, error)
+                continue
+            try:
+                connection.send_messages([email])
             except Exception:
                 _release(claim, mine[index:])
                 raise

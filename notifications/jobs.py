@@ -1,6 +1,11 @@
 """Celery jobs that deliver e-mail. They take ids, and retry with backoff on SMTP errors;
-the sent-once log makes every retry safe."""
+the sent-once log makes every retry safe.
 
+The beat jobs (digests, reminders) walk a batch; one item that fails is logged and left
+for the next run, and never stops the others.
+"""
+
+import logging
 import smtplib
 from datetime import timedelta
 
@@ -14,6 +19,7 @@ from notifications.messages import InitiatorDigest, TaskReminder
 from notifications.models import SentMessage
 from tasks.models import SignUp
 
+logger = logging.getLogger(__name__)
 RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError)
 FAN_OUT_BATCH = 200
 
@@ -61,8 +67,8 @@ def fan_out(key, object_id, batch_size=FAN_OUT_BATCH):
     return len(recipients)
 
 
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
-def send_digests(self):
+@shared_task
+def send_digests():
     """Send each campaign's initiators one digest of what is new, at most once an hour."""
     now = timezone.now()
     sent = 0
@@ -80,7 +86,13 @@ def send_digests(self):
         items = list(DigestItem.objects.filter(campaign=campaign, sent_at__isnull=True))
         if not items:
             continue
-        deliver(InitiatorDigest(campaign, items, hour=now.strftime("%Y%m%d%H")))
+        try:
+            deliver(InitiatorDigest(campaign, items, hour=now.strftime("%Y%m%d%H")))
+        except Exception:
+            logger.exception(
+                "Digest for campaign %s not sent; the next run tries again", campaign.pk
+            )
+            continue
         DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(sent_at=now)
         sent += 1
     return sent
@@ -97,7 +109,12 @@ def send_task_reminders():
     ).select_related("task__initiative", "user")
     sent = 0
     for signup in signups:
-        sent += deliver(TaskReminder(signup))
+        try:
+            sent += deliver(TaskReminder(signup))
+        except Exception:
+            logger.exception(
+                "Reminder for sign-up %s not sent; the next run tries again", signup.pk
+            )
     return sent
 
 

@@ -27,6 +27,7 @@ class SentMessage(models.Model):
 
     ``sent_at`` stays empty until the mail went out; an unsent claim older than
     ``notifications.base.CLAIM_LEASE`` belongs to a sender that died and is taken over.
+    ``failed_at`` marks a mail that could not be built for this recipient; it stays failed.
     """
 
     message = models.CharField(max_length=64)
@@ -35,6 +36,8 @@ class SentMessage(models.Model):
     claim = models.UUIDField(db_index=True)
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True

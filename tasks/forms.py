@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from campaigns.forms import EuroField, InitiativeFormSection
 from cms.models import NeighbourhoodPage
-from core.forms import TOO_LONG
+from core.forms import TOO_LONG, SingleLineCharField
 from tasks.models import MAX_OFFER_VALUE_CENTS, Offer, Task
 from tasks.services import save_task_edits
 
@@ -94,6 +94,7 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = Task.EDITABLE_FIELDS
+        field_classes = {"title": SingleLineCharField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "starts_at": forms.DateTimeInput(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from config.celery import app
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_ENV = {
@@ -68,3 +70,47 @@ def test_embedded_default_runs_without_any_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "test_checkout"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": "change-me-to-a-long-random-string"}, "SECRET_KEY still hold"),
+        ({"SECRET_KEY": "dev-only-insecure-key-change-me"}, "SECRET_KEY still hold"),
+        ({"STRIPE_WEBHOOK_SECRET": "whsec_change-me"}, "STRIPE_WEBHOOK_SECRET still hold"),
+        ({"SECRET_KEY_FALLBACKS": "old-one,change-me-too"}, "SECRET_KEY_FALLBACKS still hold"),
+        (
+            {"DATABASE_URL": "postgres://wijk:change-me-database-password@db:5432/wijk"},
+            "DATABASE_URL still hold",
+        ),
+        ({"STRIPE_WEBHOOK_SECRET": "whsec_wijkkapitaal_test_checkout"}, "test checkout's secret"),
+    ],
+)
+def test_production_settings_refuse_placeholder_secrets(overrides, message):
+    result = run_manage("check", **overrides)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_settings_read_secret_key_fallbacks_for_rotation():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        SECRET_KEY_FALLBACKS="an-older-key,an-even-older-key",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['an-older-key', 'an-even-older-key']"
+
+
+def test_demo_data_refuses_to_load_under_production_settings():
+    result = run_manage("load_demo_data")
+    assert result.returncode != 0
+    assert "refuses to run under production settings" in result.stderr
+
+
+def test_jobs_are_acknowledged_late_and_given_back_when_a_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1

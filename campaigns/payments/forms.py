@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import EuroField
 from campaigns.services.pledges import MIN_DONATION_CENTS, max_donation_cents
+from core.forms import SingleLineCharField
 
 
 class DonationForm(forms.Form):
@@ -12,7 +13,7 @@ class DonationForm(forms.Form):
         required=False,
         help_text=_("For your receipt. It is never shown on the page."),
     )
-    public_name = forms.CharField(
+    public_name = SingleLineCharField(
         label=_("Name shown with your donation"), max_length=80, required=False
     )
     is_anonymous = forms.BooleanField(label=_("Donate anonymously"), required=False)

@@ -11,12 +11,12 @@ from campaigns.models import Campaign
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
 from core import limits
-from core.forms import ImageUploadField, LimitedTextField
+from core.forms import ImageUploadField, LimitedTextField, SingleLineCharField
 from core.ratelimits import rate_limited
 
 
 class UpdateForm(forms.Form):
-    title = LimitedTextField(label=gettext_lazy("Title"), max_length=limits.UPDATE_TITLE)
+    title = SingleLineCharField(label=gettext_lazy("Title"), max_length=limits.UPDATE_TITLE)
     body = LimitedTextField(label=gettext_lazy("Text"), max_length=limits.UPDATE_BODY, rows=8)
     image = ImageUploadField(label=gettext_lazy("Image (optional)"), required=False)
 

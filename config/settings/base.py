@@ -9,6 +9,7 @@ checkout instead of Stripe.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -17,7 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"  # production settings refuse it
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -298,6 +300,48 @@ LOGGING = {
 # Payments: real Stripe when keys are set, otherwise the labelled test checkout.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_wijkkapitaal_test_checkout")
+TEST_CHECKOUT_WEBHOOK_SECRET = "whsec_wijkkapitaal_test_checkout"  # production refuses it
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=TEST_CHECKOUT_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 PAYMENT_GATEWAY = "stripe" if STRIPE_SECRET_KEY else "test_checkout"
+
+# --- Trust and safety: secrets rotation, upload limits, Content-Security-Policy ----------
+# True only in config.settings.production: commands such as load_demo_data refuse to run.
+PRODUCTION = False
+# Old secret keys, newest first: what they signed (unsubscribe links, sessions, password
+# reset links) stays valid after SECRET_KEY is replaced. Drop a key once its links expired.
+SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
+# Wagtail's admin and the front-end forms (core.forms.ImageUploadField) refuse images with
+# more pixels than this, read from the header: a small file can decode to gigabytes.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+# django-csp: scripts, styles, images and fonts come from this site only; no inline script
+# or style. The middleware sits inside the page cache, so a stored page keeps its header.
+# The Wagtail and Django admins load inline scripts and styles of their own and are left
+# out. Two origins are named for what the platform links to, never loads code from: the
+# video players of embedded videos (frames) and Stripe's checkout (a form's redirect).
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("cms.page_cache.AnonymousPageCacheMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [
+            SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF, "https://checkout.stripe.com"],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEVELOPMENT_SECRET_KEY, TEST_CHECKOUT_WEBHOOK_SECRET, env
 
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production settings.")
@@ -27,6 +27,32 @@ PAYMENT_GATEWAY = "stripe"
 
 # platform/compose.yaml publishes web to one TLS-terminating reverse proxy on the host.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
+
+# --- Trust and safety: no placeholder secret reaches production --------------------------
+PRODUCTION = True
+PLACEHOLDER_MARK = "change-me"
+SECRETS_TO_CHECK = (
+    "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
+    "DATABASE_URL",
+    "EMAIL_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+)
+_placeholders = [name for name in SECRETS_TO_CHECK if PLACEHOLDER_MARK in env(name, default="")]
+if _placeholders:
+    raise ImproperlyConfigured(
+        f'{", ".join(_placeholders)} still hold the example value ("{PLACEHOLDER_MARK}") '
+        "from platform/.env.example: set real secrets."
+    )
+if DEVELOPMENT_SECRET_KEY in (SECRET_KEY, *env.list("SECRET_KEY_FALLBACKS", default=[])):
+    raise ImproperlyConfigured("SECRET_KEY is the development key: set a long random one.")
+if env("STRIPE_WEBHOOK_SECRET") == TEST_CHECKOUT_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "STRIPE_WEBHOOK_SECRET is the test checkout's secret: use the signing secret of the "
+        "webhook endpoint in Stripe."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

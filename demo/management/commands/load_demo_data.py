@@ -6,10 +6,11 @@ Running it again changes nothing: every object is looked up by a natural key fir
 import io
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -38,6 +39,11 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent). It sends no e-mail."
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "load_demo_data refuses to run under production settings: it creates users "
+                "with published passwords. Use it on a laptop or a test system only."
+            )
         # Loading runs the real services, whose notifications (and Wagtail's moderation
         # e-mails) would go to the demo's made-up people: the services' notifications are
         # muted at the source, so no job is queued for any worker, and Wagtail's e-mails,

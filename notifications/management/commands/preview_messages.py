@@ -152,7 +152,7 @@ class Command(BaseCommand):
             message = build_message(cls, objects)
             for language, _name in settings.LANGUAGES:
                 recipient = Recipient(email="buur@example.nl", language=language, name="Els")
-                email = message.build(recipient)
+                email = message.build(recipient, preference_id=0)
                 stem = f"{key}.{language}"
                 (out / f"{stem}.txt").write_text(f"Subject: {email.subject}\n\n{email.body}")
                 (out / f"{stem}.html").write_text(email.alternatives[0][0])
