@@ -85,7 +85,7 @@ def test_the_worker_reuses_its_connection_and_recovers_when_it_is_cut(
             # The server drops the connection (a restart, a failover, an idle timeout).
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-            assert wait_until(lambda: not worker_connections(database), 10)
+            assert wait_until(lambda: pid not in dict(worker_connections(database)), 10)
             for record in later:
                 jobs.process_stripe_event.delay(record.pk)
             assert wait_until(lambda: processed(later), 60), worker.log.read_text()[-3000:]
