@@ -140,7 +140,7 @@ def _enqueue(export_id):
 def render_export_html(data, user):
     with translation.override(user.preferred_language):
         return render_to_string(
-            "accounts/data_export_document.html", {"data": data, "sections": _sections(data)}
+            "documents/data_export.html", {"data": data, "sections": _sections(data)}
         )
 
 

@@ -127,7 +127,7 @@ def world(person, django_capture_on_commit_callbacks):
             organisation=organisation, email=EMAIL, token="tok", invited_by=UserFactory()
         )
     Follow.objects.create(user=person, campaign=cafe)
-    NotificationPreference.objects.create(email=EMAIL, reminders=False)
+    NotificationPreference.objects.update_or_create(email=EMAIL, defaults={"reminders": False})
     assert SentMessage.objects.filter(recipient=EMAIL).exists()
     assert_totals_match_ledger(garden, cafe)
     return {"garden": garden, "cafe": cafe, "bench": bench}
