@@ -114,7 +114,7 @@ def check_invitation(invitation, user):
         raise InvitationNotValid()
     if invitation.accepted_at is not None:
         raise InvitationUsed()
-    if invitation.is_expired:
+    if invitation.is_expired():
         raise InvitationExpired()
     if not has_verified_email(user, invitation.email):
         raise InvitationNotForYou()

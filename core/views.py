@@ -8,21 +8,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
 
 from core import moderation
+from core.ratelimits import seconds_to_wait
 from core.report_forms import ReportForm
-
-# Reports per visitor address per hour; honest visitors report once or twice.
-REPORT_RATE = "10/h"
-
 
 def _refused(request, error, status):
     return render(request, "core/report_refused.html", {"message": str(error)}, status=status)
 
 
 @never_cache
-@ratelimit(key="ip", rate=REPORT_RATE, method="POST", block=False)
 def report(request, key, object_id):
     try:
         kind, item = moderation.find_reportable(key, object_id)
@@ -36,7 +31,8 @@ def report(request, key, object_id):
     status = 200
     if request.method == "POST":
         status = 400
-        if getattr(request, "limited", False):
+        # Counted here rather than by @rate_limited: the form comes back with what was typed.
+        if seconds_to_wait(request, "reports") is not None:
             status = 429
             form.add_error(
                 None,

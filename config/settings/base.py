@@ -278,6 +278,8 @@ WIJKKAPITAAL = {
         "organisations": {"ip": "20/h", "user": "10/h"},
         "invitations": {"ip": "40/h", "user": "20/h"},
         "follows": {"ip": "60/h", "user": "30/h"},
+        # Honest visitors report once or twice; anonymous visitors count by address only.
+        "reports": {"ip": "10/h", "user": "10/h"},
     },
 }
 
