@@ -13,6 +13,7 @@ from core import moderation
 from core.ratelimits import seconds_to_wait
 from core.report_forms import ReportForm
 
+
 def _refused(request, error, status):
     return render(request, "core/report_refused.html", {"message": str(error)}, status=status)
 
