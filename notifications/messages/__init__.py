@@ -15,6 +15,7 @@ from notifications.messages.campaigns import (
     ModerationApproved,
     UpdatePosted,
 )
+from notifications.messages.payouts import PayoutMessage, PayoutPaid, SpendingProofReminder
 from notifications.messages.pledges import (
     DonationReceipt,
     PaymentFailed,
@@ -54,11 +55,14 @@ __all__ = [
     "OfferDecision",
     "OrganisationInvitation",
     "PaymentFailed",
+    "PayoutMessage",
+    "PayoutPaid",
     "PledgeMessage",
     "RefundCompleted",
     "SignUpConfirmation",
     "SignUpMessage",
     "SignUpWithdrawn",
+    "SpendingProofReminder",
     "StandingOfferRequested",
     "TaskCancelled",
     "TaskChanged",
