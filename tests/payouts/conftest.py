@@ -1,6 +1,9 @@
 """Funded initiatives, initiators and staff for the payout and spending tests."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from campaigns.models import Campaign
 from campaigns.services import payouts as payout_services
@@ -60,3 +63,20 @@ def neighbourhood():
 @pytest.fixture
 def funded(neighbourhood):
     return funded_campaign(neighbourhood)
+
+
+def paid_payout(campaign, initiator):
+    payout = approved_payout(campaign, initiator)
+    batch = payout_services.create_batch(actor_label="test")
+    payout_services.mark_batch_paid(batch=batch, user=staff())
+    payout.refresh_from_db()
+    return payout
+
+
+def png_bytes(size=(20, 10)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -33,9 +33,7 @@ def post_account(client, campaign, language="nl", **overrides):
         ("en", "This IBAN is not correct: its check digits do not match."),
     ],
 )
-def test_a_wrong_iban_checksum_is_refused_with_a_clear_message(
-    client, funded, language, expected
-):
+def test_a_wrong_iban_checksum_is_refused_with_a_clear_message(client, funded, language, expected):
     campaign, initiator = funded
     client.force_login(initiator)
     response = post_account(client, campaign, language, iban="NL91ABNA0417164301")
