@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
-from campaigns.admin_views import LedgerIndexView, LedgerViewSet
+from campaigns.admin_views import LedgerIndexView, LedgerViewSet, ReadOnlyPolicy
 from campaigns.models import Payout, PayoutBatch, SpendingProof
 from campaigns.permissions import can_approve_payouts, is_moderator
 from campaigns.services import ServiceError
@@ -110,6 +110,16 @@ class PayoutBatchViewSet(LedgerViewSet):
     ]
     list_filter = ["status", "created_at"]
     ordering = ["-created_at"]
+
+
+class SpendingProofPolicy(ReadOnlyPolicy):
+    """Moderators review accounts of spending: they see the listing without a model
+    permission of their own (which would take a data migration for their group)."""
+
+    def user_has_permission(self, user, action):
+        if action == "view" and is_moderator(user):
+            return True
+        return super().user_has_permission(user, action)
 
 
 class SpendingProofIndexView(LedgerIndexView):

@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from campaigns.admin_payouts import (
     PayoutBatchViewSet,
     PayoutViewSet,
+    SpendingProofPolicy,
     SpendingProofViewSet,
     payout_admin_urlpatterns,
 )
@@ -30,8 +31,9 @@ from campaigns.models import (
 )
 from campaigns.permissions import is_moderator
 
-for ledger_model in (Pledge, WebhookEvent, AuditEntry, Payout, PayoutBatch, SpendingProof):
+for ledger_model in (Pledge, WebhookEvent, AuditEntry, Payout, PayoutBatch):
     register_permission_policy(ledger_model, ReadOnlyPolicy(ledger_model))
+register_permission_policy(SpendingProof, SpendingProofPolicy(SpendingProof))
 register_permission_policy(Refund, RefundPolicy(Refund))
 
 

@@ -156,6 +156,11 @@ def test_approval_by_a_moderator_makes_the_campaign_realised(client, paid):
     with pytest.raises(ServiceError):
         spending_services.approve_spending(proof=proof, user=initiator)
     client.force_login(moderator())
+    listing = client.get("/admin/spending_proofs/")
+    assert listing.status_code == 200
+    assert f"/admin/money/spending/{proof.pk}/review/" in listing.content.decode()
+    review = client.get(f"/admin/money/spending/{proof.pk}/review/").content.decode()
+    assert f"/initiatives/receipts/{proof.receipts.get().pk}/" in review
     client.post(f"/admin/money/spending/{proof.pk}/review/", {"decision": "approve"})
     campaign.refresh_from_db()
     proof.refresh_from_db()
