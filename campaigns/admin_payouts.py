@@ -35,7 +35,11 @@ def _button(label, url_name, pk, icon):
 class PayoutIndexView(LedgerIndexView):
     def get_base_queryset(self):
         return (
-            super().get_base_queryset().select_related("campaign__page", "campaign__payout_account")
+            super()
+            .get_base_queryset()
+            .select_related(
+                "campaign__page", "campaign__payout_account", "first_approver", "second_approver"
+            )
         )
 
     def get_list_buttons(self, instance):
@@ -80,6 +84,9 @@ class PayoutViewSet(LedgerViewSet):
 
 
 class PayoutBatchIndexView(LedgerIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("created_by")
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         if can_approve_payouts(self.request.user):
@@ -123,6 +130,9 @@ class SpendingProofPolicy(ReadOnlyPolicy):
 
 
 class SpendingProofIndexView(LedgerIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("campaign__page", "approved_by")
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         if instance.status == SpendingProof.Status.SUBMITTED and is_moderator(self.request.user):

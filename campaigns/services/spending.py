@@ -5,6 +5,7 @@ public page reads only the amounts (:func:`spending_per_budget_line`).
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,8 +75,9 @@ def remove_receipt(*, receipt, user):
             _("The account of spending has been sent; it cannot change now.")
         )
     audit.record(receipt, Action.RECEIPT_REMOVED, actor=user, amount_cents=receipt.amount_cents)
-    receipt.file.delete(save=False)
+    storage, name = receipt.file.storage, receipt.file.name
     receipt.delete()
+    transaction.on_commit(partial(storage.delete, name))
 
 
 @transaction.atomic

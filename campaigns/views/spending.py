@@ -80,7 +80,7 @@ class ReceiptForm(forms.Form):
 
 
 @login_required
-@rate_limited("updates")
+@rate_limited("edits")
 def spending(request, page_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("page"), page_id=page_id, page__live=True

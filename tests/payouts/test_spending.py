@@ -222,3 +222,29 @@ def test_no_reminder_when_the_proof_was_sent(paid, mailoutbox):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=120)):
         assert send_spending_proof_reminders() == 0
     assert mailoutbox == []
+
+
+def test_a_removed_receipt_takes_its_file_along(client, paid, django_capture_on_commit_callbacks):
+    campaign, initiator = paid
+    receipt = _receipt(campaign, initiator)
+    storage, name = receipt.file.storage, receipt.file.name
+    assert storage.exists(name)
+    client.force_login(initiator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/initiatives/{campaign.page_id}/spending/",
+            {"action": "remove", "receipt": receipt.pk},
+        )
+    assert response.status_code == 302
+    assert not Receipt.objects.exists()
+    assert not storage.exists(name)
+    assert AuditEntry.objects.filter(action=Action.RECEIPT_REMOVED).count() == 1
+
+
+def test_only_the_initiators_see_the_payout_links_on_the_page(client, paid):
+    campaign, initiator = paid
+    payout_link = f"/initiatives/{campaign.page_id}/payout/"
+    client.force_login(moderator())
+    assert payout_link not in client.get(campaign.page.url).content.decode()
+    client.force_login(initiator)
+    assert payout_link in client.get(campaign.page.url).content.decode()
