@@ -50,6 +50,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     MEDIA_ROOT=/app/media \
+    PRIVATE_MEDIA_ROOT=/app/private \
     PORT=8000
 
 RUN groupadd --system --gid 10001 app \
@@ -60,8 +61,8 @@ COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 
 # The code is root-owned and read-only for the app user; only uploads are writable.
-# A named volume mounted on /app/media starts out with this ownership.
-RUN mkdir -p /app/media && chown app:app /app/media
+# Named volumes mounted on /app/media and /app/private start out with this ownership.
+RUN mkdir -p /app/media /app/private && chown app:app /app/media /app/private
 
 WORKDIR /app
 USER app:app

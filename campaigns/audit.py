@@ -35,6 +35,20 @@ class Action:
     PLEDGE_REFUNDED = "refunded"
     PAYMENT_REFUNDED = "payment_refunded"  # a payment that was never counted went back
     PLEDGE_ANONYMISED = "pledge_anonymised"
+    # Payouts and proof of spending
+    PAYOUT_ACCOUNT_SAVED = "payout_account_saved"
+    PAYOUT_REQUESTED = "payout_requested"
+    PAYOUT_FIRST_APPROVAL = "payout_first_approval"
+    PAYOUT_APPROVED = "payout_approved"
+    PAYOUT_BATCHED = "payout_batched"
+    PAYOUT_PAID = "payout_paid"
+    PAYOUT_BATCH_CREATED = "payout_batch_created"
+    PAYOUT_BATCH_PAID = "payout_batch_paid"
+    RECEIPT_ADDED = "receipt_added"
+    RECEIPT_REMOVED = "receipt_removed"
+    SPENDING_SUBMITTED = "spending_submitted"
+    SPENDING_CHANGES_REQUESTED = "spending_changes_requested"
+    SPENDING_APPROVED = "spending_approved"
     # Tasks, sign-ups and offers
     TASK_CREATED = "task_created"
     TASK_SAVED = "task_saved"

@@ -66,3 +66,11 @@ class CampaignCancelled(Event):
 class UpdatePosted(Event):
     name = "update.posted"
     update_id: int
+
+
+@dataclass(frozen=True)
+class PayoutPaid(Event):
+    """The bank confirmed the batch: the initiators' money has arrived."""
+
+    name = "payout.paid"
+    payout_id: int

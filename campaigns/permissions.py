@@ -7,12 +7,16 @@ from accounts.permissions import MODERATOR_GROUP, is_moderator
 
 __all__ = [
     "MODERATOR_GROUP",
+    "can_approve_payouts",
     "can_edit_initiative",
+    "can_see_receipts",
     "can_view_initiative",
     "is_initiator",
     "is_moderator",
     "require_visible_initiative",
 ]
+
+PAYOUT_PERMISSION = "campaigns.change_payout"
 
 
 def is_initiator(user, campaign):
@@ -50,3 +54,21 @@ def require_visible_initiative(request, campaign):
     if not can_view_initiative(request, campaign):
         raise Http404(_("This initiative is not available."))
     return campaign
+
+
+def can_approve_payouts(user):
+    """Staff with the payout permission (superusers, or a group given ``change_payout``)."""
+    return user.is_authenticated and user.is_staff and user.has_perm(PAYOUT_PERMISSION)
+
+
+def can_see_receipts(user, campaign):
+    """Receipt files are private: staff and the initiators see them.
+
+    Members of funds that matched the initiative will see them too: their check is added
+    here when funding programmes land (``campaigns.models.funding``).
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or is_moderator(user):
+        return True
+    return is_initiator(user, campaign)

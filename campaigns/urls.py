@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import browse, donations, manage, updates
+from campaigns.views import browse, donations, manage, payouts, spending, updates
 
 app_name = "campaigns"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:page_id>/donate/", donations.donate, name="donate"),
     path("<int:page_id>/updates/new/", updates.post_update, name="post_update"),
     path("<int:page_id>/follow/", updates.follow, name="follow"),
+    path("<int:page_id>/payout/", payouts.payout, name="payout"),
+    path("<int:page_id>/spending/", spending.spending, name="spending"),
+    path("receipts/<int:receipt_id>/", spending.receipt_file, name="receipt_file"),
 ]

@@ -5,6 +5,13 @@ from wagtail.admin import widgets as wagtailadmin_widgets
 from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_organisations import kvk_check_menu_item, organisation_admin_urlpatterns
+from campaigns.admin_payouts import (
+    PayoutBatchViewSet,
+    PayoutViewSet,
+    SpendingProofPolicy,
+    SpendingProofViewSet,
+    payout_admin_urlpatterns,
+)
 from campaigns.admin_views import (
     MoneyViewSetGroup,
     ReadOnlyPolicy,
@@ -12,17 +19,32 @@ from campaigns.admin_views import (
     admin_urlpatterns,
     initiative_admin_urlpatterns,
 )
-from campaigns.models import AuditEntry, Campaign, InitiativePage, Pledge, Refund, WebhookEvent
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    InitiativePage,
+    Payout,
+    PayoutBatch,
+    Pledge,
+    Refund,
+    SpendingProof,
+    WebhookEvent,
+)
 from campaigns.permissions import is_moderator
 
-for ledger_model in (Pledge, WebhookEvent, AuditEntry):
+for ledger_model in (Pledge, WebhookEvent, AuditEntry, Payout, PayoutBatch):
     register_permission_policy(ledger_model, ReadOnlyPolicy(ledger_model))
+register_permission_policy(SpendingProof, SpendingProofPolicy(SpendingProof))
 register_permission_policy(Refund, RefundPolicy(Refund))
+
+
+class MoneyAndPayoutsViewSetGroup(MoneyViewSetGroup):
+    items = (*MoneyViewSetGroup.items, PayoutViewSet, PayoutBatchViewSet, SpendingProofViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_money_viewsets():
-    return MoneyViewSetGroup()
+    return MoneyAndPayoutsViewSetGroup()
 
 
 @hooks.register("register_admin_urls")
@@ -31,6 +53,7 @@ def register_money_urls():
         path("money/", include(admin_urlpatterns)),
         path("initiatives/", include(initiative_admin_urlpatterns)),
         path("organisations/", include(organisation_admin_urlpatterns)),
+        path("money/", include(payout_admin_urlpatterns)),
     ]
 
 

@@ -67,6 +67,11 @@ def update_posted(event):
     fan_out(messages.UpdatePosted.key, event.update_id)
 
 
+@subscribe(campaign_events.PayoutPaid)
+def payout_paid(event):
+    send(messages.PayoutPaid, event.payout_id)
+
+
 @subscribe(task_events.SignedUp)
 def signed_up(event):
     send(messages.SignUpConfirmation, event.signup_id)

@@ -10,12 +10,13 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from campaigns.models import Campaign, DigestItem
+from campaigns.models import Campaign, DigestItem, Payout, SpendingProof
 from notifications import personal_data
 from notifications.base import REGISTRY, Recipient, deliver
-from notifications.messages import InitiatorDigest, TaskReminder
+from notifications.messages import InitiatorDigest, SpendingProofReminder, TaskReminder
 from notifications.models import SentMessage
 from tasks.models import SignUp
 
@@ -122,3 +123,28 @@ def send_task_reminders():
 def prune_sent_messages():
     """Retention: the sent-once log forgets what was sent more than two years ago (daily)."""
     return personal_data.prune_sent_messages()
+
+
+@shared_task
+def send_spending_proof_reminders():
+    """Remind initiators once when no account of spending was sent after the payout.
+
+    Runs daily; the sent-once log (message, payout, recipient) makes every later run a
+    no-op for a payout already reminded.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.SPENDING_PROOF_REMINDER_DAYS)
+    sent_in = [SpendingProof.Status.SUBMITTED, SpendingProof.Status.APPROVED]
+    payouts = (
+        Payout.objects.filter(status=Payout.Status.PAID, paid_at__lte=cutoff)
+        .exclude(campaign__spending_proof__status__in=sent_in)
+        .select_related("campaign__page", "campaign__payout_account")
+    )
+    sent = 0
+    for payout in payouts:
+        try:
+            sent += deliver(SpendingProofReminder(payout))
+        except Exception:
+            logger.exception(
+                "Spending reminder for payout %s not sent; the next run tries again", payout.pk
+            )
+    return sent

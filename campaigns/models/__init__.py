@@ -2,6 +2,8 @@ from campaigns.models.audit import AuditEntry
 from campaigns.models.campaign import Campaign
 from campaigns.models.ledger import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.models.pages import BudgetLine, Category, FundingModel, InitiativePage
+from campaigns.models.payouts import Payout, PayoutAccount, PayoutBatch
+from campaigns.models.spending import Receipt, SpendingProof
 from campaigns.models.updates import DigestItem, Follow, InitiativeUpdate
 
 __all__ = [
@@ -15,7 +17,12 @@ __all__ = [
     "FundingModel",
     "InitiativePage",
     "PaymentAttempt",
+    "Payout",
+    "PayoutAccount",
+    "PayoutBatch",
     "Pledge",
+    "Receipt",
     "Refund",
+    "SpendingProof",
     "WebhookEvent",
 ]

@@ -160,6 +160,10 @@ class Campaign(FSMModelMixin, models.Model):
         return self.status == CampaignStatus.FAILED
 
     @property
+    def is_realised(self):
+        return self.status == CampaignStatus.REALISED
+
+    @property
     def is_cancelled(self):
         return self.status == CampaignStatus.CANCELLED
 

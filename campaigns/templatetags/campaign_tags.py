@@ -3,6 +3,7 @@
 from django import template
 
 from campaigns.queries import initiative_cards
+from campaigns.services.spending import spending_per_budget_line
 
 register = template.Library()
 
@@ -19,3 +20,11 @@ def live_initiative_cards(limit=HOME_PAGE_CARDS):
 def neighbourhood_initiative_cards(neighbourhood):
     """The public initiatives of a neighbourhood, as cards."""
     return initiative_cards(neighbourhood=neighbourhood)
+
+
+@register.simple_tag
+def spending_lines(campaign):
+    """Per budget line, what an approved account of spending says was spent (no files)."""
+    if campaign is None:
+        return []
+    return spending_per_budget_line(campaign)

@@ -143,8 +143,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Private files (receipts of spending): outside MEDIA_ROOT, never given a URL; served only
+# by views that check permission (campaigns.views.spending.receipt_file).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -248,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-sent-messages": {"task": "notifications.jobs.prune_sent_messages", "schedule": 86400.0},
     "forget-reporter-emails": {"task": "core.jobs.forget_reporter_emails", "schedule": 86400.0},
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
+    "send-spending-proof-reminders": {
+        "task": "notifications.jobs.send_spending_proof_reminders",
+        "schedule": 86400.0,
+    },
 }
 # A Stripe event whose processing failed this many times is marked dead: it is no longer
 # retried and waits in the staff screen (Money → Webhook events) for "process again".
@@ -307,6 +318,21 @@ TEST_CHECKOUT_WEBHOOK_SECRET = "whsec_wijkkapitaal_test_checkout"  # production 
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=TEST_CHECKOUT_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 PAYMENT_GATEWAY = "stripe" if STRIPE_SECRET_KEY else "test_checkout"
+
+# --- Payouts (platform/OPERATIONS.md) ----------------------------------------------------
+# The platform's own bank account, the debtor of the SEPA credit-transfer files
+# (manage.py payout_batch). The name is at most 70 characters; the BIC may stay empty.
+PAYOUT_DEBTOR_NAME = env("PAYOUT_DEBTOR_NAME", default="Stichting Wijkkapitaal")
+PAYOUT_DEBTOR_IBAN = env("PAYOUT_DEBTOR_IBAN", default="NL91ABNA0417164300")
+PAYOUT_DEBTOR_BIC = env("PAYOUT_DEBTOR_BIC", default="ABNANL2A")
+# Payouts above this amount need a second, different staff member's approval.
+PAYOUT_SECOND_APPROVAL_CENTS = env.int("PAYOUT_SECOND_APPROVAL_CENTS", default=2_500_00)
+# The platform's fee, in basis points of the money raised (100 = 1%); 0 takes nothing.
+PAYOUT_PLATFORM_FEE_BASIS_POINTS = env.int("PAYOUT_PLATFORM_FEE_BASIS_POINTS", default=0)
+# Initiators get one reminder when no proof of spending arrived this long after the payout.
+SPENDING_PROOF_REMINDER_DAYS = env.int("SPENDING_PROOF_REMINDER_DAYS", default=90)
+# Receipts (an image or a PDF) may be at most this large.
+MAX_RECEIPT_BYTES = env.int("MAX_RECEIPT_BYTES", default=10 * 1024 * 1024)
 
 # --- Trust and safety: secrets rotation, upload limits, Content-Security-Policy ----------
 # True only in config.settings.production: commands such as load_demo_data refuse to run.

@@ -15,6 +15,7 @@ from notifications.messages.campaigns import (
     ModerationApproved,
     UpdatePosted,
 )
+from notifications.messages.payouts import PayoutMessage, PayoutPaid, SpendingProofReminder
 from notifications.messages.pledges import (
     DonationReceipt,
     PaymentFailed,
@@ -56,11 +57,14 @@ __all__ = [
     "OfferRequestAnswered",
     "OrganisationInvitation",
     "PaymentFailed",
+    "PayoutMessage",
+    "PayoutPaid",
     "PledgeMessage",
     "RefundCompleted",
     "SignUpConfirmation",
     "SignUpMessage",
     "SignUpWithdrawn",
+    "SpendingProofReminder",
     "StandingOfferRequested",
     "TaskCancelled",
     "TaskChanged",

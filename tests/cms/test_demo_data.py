@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Organisation, User
-from campaigns.models import Campaign, InitiativePage, Pledge
+from campaigns.models import Campaign, InitiativePage, Payout, PayoutBatch, Pledge, SpendingProof
 from campaigns.services import ledger_totals
 from cms.models import CityPage, NeighbourhoodPage
 from core.models import Announcement
@@ -49,7 +49,7 @@ def test_demo_data_covers_every_state_and_loads_twice_without_duplicates(mailout
 def test_demo_bruisplaats_matches_the_story_and_the_ledger():
     call_command("load_demo_data", verbosity=0)
     campaign = Campaign.objects.get(page__slug="de-bruisplaats")
-    assert campaign.status == Campaign.Status.SUCCEEDED
+    assert campaign.status == Campaign.Status.REALISED
     assert campaign.raised_cents == 3_555_00
     assert campaign.percentage == 118
     assert campaign.supporter_count == 97
@@ -58,6 +58,19 @@ def test_demo_bruisplaats_matches_the_story_and_the_ledger():
     assert tasks.filter(status=Task.Status.DONE).count() == 12
     for each in Campaign.objects.all():
         assert (each.raised_cents, each.supporter_count) == ledger_totals(each)
+
+
+def test_demo_bruisplaats_is_paid_out_and_realised_and_another_payout_awaits_the_bank():
+    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", verbosity=0)
+    bruisplaats = Payout.objects.get(campaign__page__slug="de-bruisplaats")
+    assert bruisplaats.status == Payout.Status.PAID
+    assert bruisplaats.amount_cents == 3_555_00
+    assert bruisplaats.first_approver != bruisplaats.second_approver
+    assert SpendingProof.objects.get(campaign=bruisplaats.campaign).status == "approved"
+    waiting = Payout.objects.get(status=Payout.Status.APPROVED)
+    assert waiting.campaign.page.slug == "bankjes-voor-de-wijk"
+    assert PayoutBatch.objects.count() == 1
 
 
 def test_loading_the_demo_queues_no_mail_for_a_worker(

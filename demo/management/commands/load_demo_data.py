@@ -28,6 +28,7 @@ from campaigns.story import text_to_blocks
 from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
 from core.events import muted
 from demo import content, privacy_content
+from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"
@@ -82,11 +83,15 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for data in content.initiatives(today):
             self.ensure_initiative(data, neighbourhoods[data["neighbourhood"]], residents)
+        ensure_payouts()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(
             f"Moderator login (Wagtail admin at /admin/): {MODERATOR_EMAIL} / {MODERATOR_PASSWORD}"
         )
         self.stdout.write(f"Resident login: {content.RESIDENTS[0][0]} / {RESIDENT_PASSWORD}")
+        self.stdout.write(
+            f"Payout approvers: {TREASURERS[0][0]} and {TREASURERS[1][0]} / {TREASURER_PASSWORD}"
+        )
 
     def ensure_home(self):
         home = HomePage.objects.first()

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import DataExport, Invitation, Organisation, User
-from campaigns.models import Campaign, DigestItem, InitiativePage, InitiativeUpdate, Pledge
+from campaigns.models import (
+    Campaign,
+    DigestItem,
+    InitiativePage,
+    InitiativeUpdate,
+    Payout,
+    PayoutAccount,
+    Pledge,
+)
 from notifications.base import Recipient
 from notifications.messages import REGISTRY, TaskCancelled
 from tasks.models import Offer, SignUp, Task
@@ -99,7 +107,21 @@ def sample_objects():
         ready_at=now,
         expires_at=now + datetime.timedelta(7),
     )
+    campaign.payout_account = PayoutAccount(
+        campaign=campaign, iban="NL91ABNA0417164300", holder_name="Stichting Repair Café"
+    )
+    payout = Payout(
+        pk=1,
+        campaign=campaign,
+        amount_cents=780_00,
+        lines=[
+            {"key": "raised", "amount_cents": 780_00},
+            {"key": "platform_fee", "amount_cents": 0},
+            {"key": "payment_fees", "amount_cents": 0},
+        ],
+    )
     return {
+        "payout": payout,
         "export": export,
         "pledge": pledge,
         "signup": signup,
@@ -122,6 +144,7 @@ def build_message(cls, objects):
         "CampaignMessage": "campaign",
         "Milestone": "campaign",
         "OfferDecision": "offer",
+        "PayoutMessage": "payout",
     }
     by_key = {
         "task_changed": "task",
