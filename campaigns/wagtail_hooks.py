@@ -11,10 +11,20 @@ from campaigns.admin_views import (
     admin_urlpatterns,
     initiative_admin_urlpatterns,
 )
-from campaigns.models import AuditEntry, Campaign, InitiativePage, Pledge, Refund, WebhookEvent
+from campaigns.funding_admin import FundingViewSetGroup, funding_admin_urlpatterns
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    InitiativePage,
+    Match,
+    Pledge,
+    ProgrammeApplication,
+    Refund,
+    WebhookEvent,
+)
 from campaigns.permissions import is_moderator
 
-for ledger_model in (Pledge, WebhookEvent, AuditEntry):
+for ledger_model in (Pledge, WebhookEvent, AuditEntry, Match, ProgrammeApplication):
     register_permission_policy(ledger_model, ReadOnlyPolicy(ledger_model))
 register_permission_policy(Refund, RefundPolicy(Refund))
 
@@ -24,10 +34,16 @@ def register_money_viewsets():
     return MoneyViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_funding_viewsets():
+    return FundingViewSetGroup()
+
+
 @hooks.register("register_admin_urls")
 def register_money_urls():
     return [
         path("money/", include(admin_urlpatterns)),
+        path("co-funding/", include(funding_admin_urlpatterns)),
         path("initiatives/", include(initiative_admin_urlpatterns)),
     ]
 

@@ -193,6 +193,17 @@ class FundingProgramme(models.Model):
         return amount_cents * self.match_numerator // self.match_denominator
 
     @property
+    def match_for_euro(self):
+        """Cents matched per euro donated (50 for €0.50 per €1)."""
+        return self.match_for(100)
+
+    @property
+    def category_labels(self):
+        return [
+            Category(value).label for value in self.categories or [] if value in Category.values
+        ]
+
+    @property
     def doubles(self):
         return self.match_numerator == self.match_denominator
 

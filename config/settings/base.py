@@ -277,6 +277,7 @@ WIJKKAPITAAL = {
         "organisations": {"ip": "20/h", "user": "10/h"},
         "invitations": {"ip": "40/h", "user": "20/h"},
         "follows": {"ip": "60/h", "user": "30/h"},
+        "funding": {"ip": "60/h", "user": "30/h"},
     },
 }
 

@@ -34,7 +34,7 @@ def assert_programme_whole(programme):
     assert programme.reserved_cents + programme.committed_cents + programme.remaining_cents == (
         programme.budget_cents
     )
-    assert 0 <= programme.remaining_cents
+    assert programme.remaining_cents >= 0
     return programme
 
 
