@@ -240,3 +240,31 @@ def test_the_dashboard_exports_safe_csv(client, tree, fund):
     assert lines[0] == "programme,initiative,budget,reserved,committed,paid_out,remaining"
     assert lines[1] == "'=SUM(A1),,2500000,3000,0,0,2497000"
     assert lines[2].endswith(",500000,3000,0,0,497000")
+
+
+def test_staff_manage_programmes_and_decide_applications_in_the_wagtail_admin(client, tree):
+    from tests.factories import moderator
+
+    programme = FundingProgrammeFactory(name="Gouds Wijkfonds")
+    campaign = make_initiative(tree[2])
+    application = ProgrammeApplication.objects.create(programme=programme, campaign=campaign)
+    staff = moderator(is_superuser=True)
+    client.force_login(staff)
+
+    assert "Gouds Wijkfonds" in client.get("/admin/funding_programmes/").content.decode()
+    listing = client.get("/admin/programme_applications/").content.decode()
+    assert f"/admin/co-funding/applications/{application.pk}/decide/" in listing
+    response = client.post(
+        f"/admin/co-funding/applications/{application.pk}/decide/",
+        {"decision": "decline", "note": "Buiten ons gebied"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.decision_note) == ("declined", "Buiten ons gebied")
+    assert AuditEntry.objects.filter(
+        action=Action.APPLICATION_DECLINED, object_id=str(application.pk), actor=staff
+    ).exists()
+    # The generic edit form never reaches the running totals.
+    client.post(f"/admin/programme_applications/edit/{application.pk}/", {"status": "approved"})
+    application.refresh_from_db()
+    assert application.status == "declined"
