@@ -50,12 +50,13 @@ class ProgrammeSaveMixin:
     """Save through ``save_programme`` (permission, budget check, audit), then the M2M."""
 
     def save_instance(self):
+        programme = self.form.save(commit=False)
         try:
-            save_programme(programme=self.form.instance, user=self.request.user)
+            save_programme(programme=programme, user=self.request.user)
         except ServiceError as error:
             raise PermissionDenied(str(error)) from error
         self.form.save_m2m()
-        return self.form.instance
+        return programme
 
 
 class ProgrammeCreateView(ProgrammeSaveMixin, CreateView):

@@ -268,3 +268,37 @@ def test_staff_manage_programmes_and_decide_applications_in_the_wagtail_admin(cl
     client.post(f"/admin/programme_applications/edit/{application.pk}/", {"status": "approved"})
     application.refresh_from_db()
     assert application.status == "declined"
+
+
+def test_staff_create_a_programme_in_the_wagtail_admin_through_the_service(client, tree, fund):
+    from tests.factories import moderator
+
+    organisation, _admin, _member = fund
+    client.force_login(moderator(is_superuser=True))
+    response = client.post(
+        "/admin/funding_programmes/new/",
+        {
+            "organisation": organisation.pk,
+            "name": "Gouds Wijkfonds",
+            "slug": "gouds-wijkfonds",
+            "currency": "EUR",
+            "budget_cents": "2500000",
+            "match_numerator": "1",
+            "match_denominator": "1",
+            "cap_per_initiative_cents": "500000",
+            "places": [tree[1].pk],
+            "categories": "[]",
+            "min_donors": "0",
+            "opens_on": timezone.localdate().isoformat(),
+            "join_mode": "automatic",
+            "counts_toward_goal": "on",
+            "priority": "10",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    programme = FundingProgramme.objects.get()
+    assert list(programme.places.all()) == [tree[1].page_ptr]
+    assert AuditEntry.objects.filter(
+        action=Action.PROGRAMME_SAVED, object_id=str(programme.pk)
+    ).exists()
