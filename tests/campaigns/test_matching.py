@@ -212,3 +212,24 @@ def test_a_late_payment_to_a_failed_campaign_is_not_matched(neighbourhood):
 
     assert not Match.objects.exists()
     assert check_programme(programme).spent_cents == 0
+
+
+def test_paying_out_moves_committed_matches_to_paid_out(neighbourhood):
+    from django.db import transaction
+
+    from campaigns.services.locks import lock_campaign
+    from campaigns.services.matching import pay_out_campaign_matches
+
+    campaign = make_initiative(neighbourhood, goal_cents=20_00)
+    programme = FundingProgrammeFactory()
+    approve_programme(campaign, programme)
+    pay(campaign, 10_00)
+    settle_campaign(campaign_id=campaign.pk, now=timezone.now() + datetime.timedelta(days=40))
+
+    with transaction.atomic():
+        pay_out_campaign_matches(lock_campaign(campaign.pk))
+
+    assert set(Match.objects.values_list("status", flat=True)) == {Match.Status.PAID_OUT}
+    programme = check_programme(programme)
+    assert (programme.committed_cents, programme.paid_out_cents) == (0, 10_00)
+    assert committed_match_cents(campaign) == 0
