@@ -302,3 +302,37 @@ def test_staff_create_a_programme_in_the_wagtail_admin_through_the_service(clien
     assert AuditEntry.objects.filter(
         action=Action.PROGRAMME_SAVED, object_id=str(programme.pk)
     ).exists()
+
+
+def test_the_page_says_how_many_donors_the_match_waits_for(client, tree):
+    campaign = make_initiative(tree[2])
+    approve_programme(campaign, FundingProgrammeFactory(name="Gouds Wijkfonds", min_donors=5))
+
+    html = client.get(f"/en{campaign.page.url}").content.decode()
+
+    assert "Gouds Wijkfonds starts matching once 5 neighbours have given." in html
+
+
+def test_an_initiative_cannot_apply_to_a_programme_it_does_not_fit_or_that_is_closed(tree):
+    from campaigns.services.programmes import (
+        NotEligible,
+        ProgrammeClosed,
+        apply_to_programme,
+    )
+
+    campaign = make_initiative(tree[2], category="repair")
+    initiator = campaign.initiators.get()
+    green = FundingProgrammeFactory(categories=["green"])
+    small = FundingProgrammeFactory(max_goal_cents=500_00)
+    closed = FundingProgrammeFactory(
+        opens_on=timezone.localdate() - datetime.timedelta(days=10),
+        closes_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    for programme, error in ((green, NotEligible), (small, NotEligible), (closed, ProgrammeClosed)):
+        with pytest.raises(error):
+            apply_to_programme(campaign=campaign, programme=programme, user=initiator)
+    with pytest.raises(NotAllowed):
+        apply_to_programme(
+            campaign=campaign, programme=FundingProgrammeFactory(), user=UserFactory()
+        )
+    assert not ProgrammeApplication.objects.exists()

@@ -1,15 +1,18 @@
 """Matching under concurrent payments on a real PostgreSQL: one programme's budget, asked
 for by ten campaigns at once from fifty threads, is spent exactly and never overspent."""
 
+import datetime
 import random
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from campaigns.models import Campaign, Match, Pledge
 from campaigns.services import ledger_totals
 from campaigns.services.matching import programme_ledger
 from campaigns.services.pledges import complete_refund, create_pledge, mark_paid
+from campaigns.services.settlement import settle_campaign
 from tests.campaigns.test_concurrency import run_in_threads
 from tests.factories import FundingProgrammeFactory, approve_programme, make_initiative, site_tree
 
@@ -42,7 +45,12 @@ def test_fifty_threads_spend_a_programme_budget_exactly(requires_postgres):
     neighbourhood = site_tree()[2]
     programme = FundingProgrammeFactory(budget_cents=BUDGET, cap_per_initiative_cents=CAP)
     campaigns = [
-        make_initiative(neighbourhood, title=f"Plan {n}", goal_cents=100_000_00)
+        make_initiative(
+            neighbourhood,
+            title=f"Plan {n}",
+            goal_cents=100_000_00,
+            funding_model="keep_what_you_raise" if n % 2 else "all_or_nothing",
+        )
         for n in range(CAMPAIGNS)
     ]
     pledges = []
@@ -107,3 +115,40 @@ def test_fifty_threads_spend_a_programme_budget_exactly(requires_postgres):
         active = Match.objects.filter(campaign=campaign, status__in=Match.ACTIVE_STATUSES)
         assert application.matched_cents == (active.aggregate(t=Sum("amount_cents"))["t"] or 0)
         assert application.matched_cents <= CAP
+
+    # The deadline settles all ten at once while late payments still arrive: the
+    # keep-what-you-raise ones commit what was matched, the all-or-nothing ones (far from
+    # their goal) release it.
+    late = []
+    for campaign in campaigns:
+        pledge, _attempt = create_pledge(
+            campaign=campaign, amount_cents=AMOUNT, guest_email="allerlaatst@example.nl"
+        )
+        late.append(pledge)
+    after = timezone.now() + datetime.timedelta(days=40)
+    work = [("settle", c) for c in campaigns] + [("pay", p) for p in late]
+    random.Random(13).shuffle(work)
+
+    def run_deadline(item, _client):
+        kind, target = item
+        if kind == "settle":
+            settle_campaign(campaign_id=target.pk, now=after)
+        else:
+            mark_paid(pledge_id=target.pk, session_id=f"cs_{target.pk}")
+
+    run_in_threads(run_deadline, work, threads=len(work))
+
+    programme = assert_programme_whole(programme)
+    assert programme.reserved_cents == 0
+    committed = 0
+    for campaign in Campaign.objects.all():
+        active = Match.objects.filter(campaign=campaign, status__in=Match.ACTIVE_STATUSES)
+        total = active.aggregate(t=Sum("amount_cents"))["t"] or 0
+        if campaign.status == Campaign.Status.SUCCEEDED:
+            assert set(active.values_list("status", flat=True)) <= {Match.Status.COMMITTED}
+            committed += total
+        else:
+            assert campaign.status == Campaign.Status.FAILED
+            assert total == 0
+        assert (campaign.raised_cents, campaign.supporter_count) == ledger_totals(campaign)
+    assert committed == programme.committed_cents > 0
