@@ -24,6 +24,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "neighbourhood"]
+    list_display = ["name", "kind", "kvk_number", "verified_at", "neighbourhood"]
+    readonly_fields = ["verified_at", "verified_by"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

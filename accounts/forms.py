@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, normalise_kvk_number
 from core.forms import TOO_LONG, ImageUploadField, SingleLineCharField
 
 
@@ -22,7 +22,10 @@ class SignupProfileForm(forms.Form):
 
 class OrganisationForm(forms.ModelForm):
     kvk_number = forms.CharField(
-        label=_("KvK number"), max_length=20, required=False, help_text=_("Optional: 8 digits.")
+        label=_("KvK number"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional: 8 digits. A moderator checks it before it shows as verified."),
     )
     logo_upload = ImageUploadField(label=_("Logo"), required=False)
 
@@ -40,7 +43,14 @@ class OrganisationForm(forms.ModelForm):
         self.fields["neighbourhood"].queryset = neighbourhoods.live().order_by("title")
 
     def clean_kvk_number(self):
-        return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
+        """Digits only; a number another organisation holds is refused here, on the field."""
+        number = normalise_kvk_number(self.cleaned_data.get("kvk_number"))
+        taken = Organisation.objects.filter(kvk_number=number).exclude(pk=self.instance.pk)
+        if number and taken.exists():
+            raise forms.ValidationError(
+                Organisation._meta.constraints[0].violation_error_message, code="unique"
+            )
+        return number
 
 
 class InviteForm(forms.Form):

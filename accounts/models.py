@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -71,6 +74,11 @@ class OrganisationQuerySet(models.QuerySet):
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
 
 
+def normalise_kvk_number(value):
+    """A KvK number as stored: the digits only, so "1234 5678" and "1234.56.78" are one."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
 class Organisation(models.Model):
     """A business, association, housing corporation, municipality or fund in a neighbourhood."""
 
@@ -110,6 +118,22 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(
+        _("KvK number checked at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by a moderator who checked the KvK number; only then is it shown."),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("KvK number checked by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Set when a moderator hides the profile after reports of abuse (core.reports).
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True, editable=False)
 
@@ -119,9 +143,29 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~models.Q(kvk_number=""),
+                name="unique_kvk_number",
+                violation_error_message=_(
+                    "This KvK number already belongs to an organisation on the platform. "
+                    "If it is yours, please contact us."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        self.kvk_number = normalise_kvk_number(self.kvk_number)
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def is_verified(self):
+        """A moderator checked the KvK number against the organisation."""
+        return self.verified_at is not None
 
 
 class Membership(models.Model):
@@ -144,7 +188,13 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation to join an organisation; the link carries the token."""
+    """An e-mailed invitation to join an organisation; the link carries the token.
+
+    Only the person with the invited address (verified) may accept it, once, within
+    :attr:`VALID_FOR` of its sending.
+    """
+
+    VALID_FOR = datetime.timedelta(days=7)
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -170,6 +220,14 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.VALID_FOR
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
 
 
 class DataExport(models.Model):

@@ -12,6 +12,7 @@ from celery import current_app
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from accounts.models import DataExport, Invitation, Membership, User
 from accounts.personal_data import collect_personal_data, deletion_blockers
 from core.errors import ServiceError
 from core.events import announce
+from core.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,16 @@ class AccountPart:
                     email__iexact=user.email
                 ).select_related("organisation")
             ],
+            "abuse_reports": [
+                {
+                    "reason": report.get_reason_display(),
+                    "text": report.text,
+                    "email": report.email,
+                    "reported": report.created_at.isoformat(),
+                    "status": report.get_status_display(),
+                }
+                for report in _reports_by(user)
+            ],
             "data_exports": [
                 {"requested": requested.isoformat()}
                 for requested in user.data_exports.values_list("requested_at", flat=True)
@@ -108,12 +120,19 @@ class AccountPart:
         return []
 
     def erase(self, user):
-        """Invitations sent to the address carry it without a foreign key; admin history
-        about the user names them in ``object_repr``."""
+        """Invitations sent to the address, and abuse reports the person left it on, carry
+        it without a foreign key (the reports themselves stay for moderation); admin
+        history about the user names them in ``object_repr``."""
         Invitation.objects.filter(email__iexact=user.email).delete()
+        _reports_by(user).update(email="", reporter=None)
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
         ).delete()
+
+
+def _reports_by(user):
+    """Abuse reports the person made while logged in or left their address on."""
+    return Report.objects.filter(Q(reporter=user) | Q(email__iexact=user.email))
 
 
 @transaction.atomic
@@ -140,7 +159,7 @@ def _enqueue(export_id):
 def render_export_html(data, user):
     with translation.override(user.preferred_language):
         return render_to_string(
-            "accounts/data_export_document.html", {"data": data, "sections": _sections(data)}
+            "documents/data_export.html", {"data": data, "sections": _sections(data)}
         )
 
 

@@ -63,13 +63,13 @@ def organisation_create(request):
 def organisation_edit(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not services.can_edit_organisation(request.user, organisation):
-        raise PermissionDenied(_("Only members of this organisation can edit it."))
+        raise PermissionDenied(_("Only administrators of this organisation can edit it."))
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     invite_form = InviteForm()
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         _save_logo(form, organisation, request.user)
-        organisation.save()
+        services.save_organisation(organisation=organisation, user=request.user)
         messages.success(request, _("The profile is saved."))
         return redirect("organisations:detail", organisation.slug)
     return render(
@@ -90,7 +90,7 @@ def organisation_edit(request, slug):
 def organisation_invite(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not services.can_edit_organisation(request.user, organisation):
-        raise PermissionDenied(_("Only members of this organisation can invite others."))
+        raise PermissionDenied(_("Only administrators of this organisation can invite others."))
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,21 +108,40 @@ def organisation_invite(request, slug):
     return redirect("organisations:edit", organisation.slug)
 
 
+# The HTTP status of each refusal of an invitation.
+_INVITATION_REFUSALS = {
+    services.InvitationNotValid: 404,
+    services.InvitationUsed: 400,
+    services.InvitationExpired: 410,
+    services.InvitationNotForYou: 403,
+}
+
+
+def _invitation_refused(request, invitation, error):
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "error": str(error),
+            "expired": isinstance(error, services.InvitationExpired),
+        },
+        status=_INVITATION_REFUSALS.get(type(error), 400),
+    )
+
+
 @login_required
 def invitation_accept(request, token):
-    if request.method == "POST":
-        try:
+    """Show an invitation to the person it was sent to, who accepts it with a POST."""
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    try:
+        if request.method == "POST":
             organisation = services.accept_invitation(token=token, user=request.user)
-        except ServiceError as error:
-            return render(request, "accounts/invitation.html", {"error": str(error)}, status=400)
+        else:
+            services.check_invitation(invitation, request.user)
+    except ServiceError as error:
+        return _invitation_refused(request, invitation, error)
+    if request.method == "POST":
         messages.success(request, _("Welcome to %(name)s!") % {"name": organisation.name})
         return redirect("organisations:detail", organisation.slug)
-    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
-    if invitation is None:
-        return render(
-            request,
-            "accounts/invitation.html",
-            {"error": _("This invitation link is not valid.")},
-            status=404,
-        )
     return render(request, "accounts/invitation.html", {"invitation": invitation})

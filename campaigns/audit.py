@@ -62,6 +62,11 @@ class Action:
     OFFER_RELEASED = "offer_released"
     STANDING_OFFER_LISTED = "standing_offer_listed"
     STANDING_OFFER_REQUESTED = "standing_offer_requested"
+    OFFER_CONSENTED = "offer_consented"
+    OFFER_REFUSED = "offer_refused"
+    # Organisations
+    ORGANISATION_VERIFIED = "organisation_verified"
+    ORGANISATION_UNVERIFIED = "organisation_unverified"
     # Abuse reports (core.moderation): an item of any app hidden, or its reports dismissed
     CONTENT_HIDDEN = "content_hidden"
     REPORTS_DISMISSED = "reports_dismissed"

@@ -1,9 +1,19 @@
 """Who may do what with an initiative. One place, so views and templates agree."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from accounts.models import Membership
 from accounts.permissions import MODERATOR_GROUP, is_moderator
 
-__all__ = ["MODERATOR_GROUP", "is_moderator", "is_initiator", "can_edit_initiative"]
+__all__ = [
+    "MODERATOR_GROUP",
+    "can_edit_initiative",
+    "can_view_initiative",
+    "is_initiator",
+    "is_moderator",
+    "require_visible_initiative",
+]
 
 
 def is_initiator(user, campaign):
@@ -36,3 +46,25 @@ def can_see_fund(user, organisation):
 def can_manage_programmes(user, organisation):
     """Only a fund's administrators (and moderators) create and change its programmes."""
     return is_moderator(user) or _membership_role(user, organisation) == Membership.Role.ADMIN
+
+
+def can_view_initiative(request, campaign):
+    """May this visitor see the initiative, as Wagtail would decide when serving its page?
+
+    The page must be live and let the request past its view restrictions (and those of
+    its ancestors), unless the visitor may edit it. Views that reach an initiative through
+    a task, an offer or an update ask this, so that counting ids reveals no draft.
+    """
+    page = campaign.page
+    if page.live and all(
+        restriction.accept_request(request) for restriction in page.get_view_restrictions()
+    ):
+        return True
+    return can_edit_initiative(request.user, campaign)
+
+
+def require_visible_initiative(request, campaign):
+    """Answer 404, as Wagtail does for a page that is not there for this visitor."""
+    if not can_view_initiative(request, campaign):
+        raise Http404(_("This initiative is not available."))
+    return campaign

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin import widgets as wagtailadmin_widgets
 from wagtail.permissions import register_permission_policy
 
+from campaigns.admin_organisations import kvk_check_menu_item, organisation_admin_urlpatterns
 from campaigns.admin_views import (
     MoneyViewSetGroup,
     ReadOnlyPolicy,
@@ -45,7 +46,13 @@ def register_money_urls():
         path("money/", include(admin_urlpatterns)),
         path("co-funding/", include(funding_admin_urlpatterns)),
         path("initiatives/", include(initiative_admin_urlpatterns)),
+        path("organisations/", include(organisation_admin_urlpatterns)),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_kvk_check_menu_item():
+    return kvk_check_menu_item()
 
 
 def _cancel_button(page, user, priority):

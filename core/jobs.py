@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from core import outbox
+from core import moderation, outbox
 from core.events import enqueue_delivery
 from core.models import Announcement
 
@@ -37,3 +37,9 @@ def sweep_announcements(now=None):
         enqueue_delivery(announcement_id)
     outbox.purge_delivered(now)
     return len(ids)
+
+
+@shared_task
+def forget_reporter_emails():
+    """Daily: reporters' addresses go 90 days after their report was decided."""
+    return moderation.forget_reporter_emails()

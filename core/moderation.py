@@ -7,8 +7,11 @@ app hides it (:meth:`core.reports.Reportable.hide`), each report takes its decla
 transition, and the decision gets one audit entry.
 """
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -113,3 +116,18 @@ def dismiss_reports(*, content_type, object_id, actor):
     if item is not None:
         reports.record_decision(item, reports.DISMISS, actor=actor, report_ids=report_ids)
     return report_ids
+
+
+REPORTER_EMAIL_RETENTION = timedelta(days=90)
+
+
+def forget_reporter_emails(now=None):
+    """Drop the address a reporter left once the report was decided and
+    ``REPORTER_EMAIL_RETENTION`` has passed: it was only there for questions about the
+    report (``docs/privacy.md``). Returns how many reports lost their address."""
+    cutoff = (now or timezone.now()) - REPORTER_EMAIL_RETENTION
+    return (
+        Report.objects.exclude(email="")
+        .filter(decided_at__isnull=False, decided_at__lte=cutoff)
+        .update(email="")
+    )

@@ -91,6 +91,11 @@ def offer_requested(event):
     send(messages.StandingOfferRequested, event.offer_id)
 
 
+@subscribe(task_events.OfferRequestAnswered)
+def offer_request_answered(event):
+    send(messages.OfferRequestAnswered, event.offer_id)
+
+
 @subscribe(task_events.TaskChanged)
 def task_changed(event):
     send(messages.TaskChanged, event.task_id, version=event.version)

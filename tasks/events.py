@@ -27,9 +27,18 @@ class OfferDecided(Event):
 
 @dataclass(frozen=True)
 class OfferRequested(Event):
-    """An initiator asked a standing offer for a task; ``offer_id`` is the new task offer."""
+    """An initiator asked someone else's standing offer for a task; ``offer_id`` is the new
+    task offer, waiting for its giver to agree."""
 
     name = "offer.requested"
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class OfferRequestAnswered(Event):
+    """The giver agreed to or turned down an initiator's request for their standing offer."""
+
+    name = "offer.request_answered"
     offer_id: int
 
 

@@ -240,6 +240,7 @@ class OfferKind(models.TextChoices):
 
 class OfferStatus(models.TextChoices):
     OFFERED = "offered", _("Offered")
+    REQUESTED = "requested", _("Waiting for the giver")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -255,8 +256,11 @@ class Offer(StateMachineModel):
     neighbourhood page and suggested to initiators who need that kind of thing.
 
     States: offered → accepted | declined (``accept``, ``decline``, by the initiator) or
-    withdrawn (``withdraw``, by the giver, only while unanswered). ``release`` withdraws an
-    open or accepted offer when its task or its giver is deleted.
+    withdrawn (``withdraw``, by the giver, only while unanswered). An initiator who asks
+    for someone else's standing offer makes an offer that waits for the giver (the person,
+    or an admin of the organisation): offered → requested (``await_giver``) → accepted |
+    declined (``consent``, ``refuse``). ``release`` withdraws a requested, open or accepted offer
+    when its task or its giver is deleted.
     """
 
     Kind = OfferKind
@@ -340,13 +344,31 @@ class Offer(StateMachineModel):
     def withdraw(self):
         """The giver takes back an offer nobody answered yet."""
 
+    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.REQUESTED)
+    def await_giver(self):
+        """Copied from someone else's standing offer: it waits for its giver to agree."""
+
+    @transition(field=status, source=OfferStatus.REQUESTED, target=OfferStatus.ACCEPTED)
+    def consent(self):
+        """The giver agrees to the initiator's request for their standing offer."""
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=OfferStatus.REQUESTED, target=OfferStatus.DECLINED)
+    def refuse(self):
+        """The giver turns the initiator's request down."""
+        self.decided_at = timezone.now()
+
     @transition(
         field=status,
-        source=[OfferStatus.OFFERED, OfferStatus.ACCEPTED],
+        source=[OfferStatus.REQUESTED, OfferStatus.OFFERED, OfferStatus.ACCEPTED],
         target=OfferStatus.WITHDRAWN,
     )
     def release(self):
         """The task or the giver is being deleted: the offer no longer counts."""
+
+    @property
+    def is_requested(self):
+        return self.status == OfferStatus.REQUESTED
 
     @property
     def is_offered(self):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sign-ups/<int:signup_id>/hours/", views.confirm_hours, name="confirm_hours"),
     path("offers/<int:offer_id>/decide/", views.decide_offer, name="decide_offer"),
     path("offers/<int:offer_id>/withdraw/", views.withdraw_offer, name="withdraw_offer"),
+    path("offers/<int:offer_id>/answer/", views.answer_offer_request, name="answer_request"),
     path("offers/new/", views.new_standing_offer, name="new_standing_offer"),
     path("initiative/<int:page_id>/", views.manage_tasks, name="manage"),
     path("initiative/<int:page_id>/new/", views.task_form, name="new"),

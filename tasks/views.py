@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
-from campaigns.permissions import can_manage_tasks
+from campaigns.permissions import can_manage_tasks, require_visible_initiative
 from campaigns.services import ServiceError
 from core.ratelimits import rate_limited
 from tasks import services
@@ -20,6 +20,13 @@ from tasks.models import Offer, SignUp, Task
 
 def _campaign_of(task):
     return Campaign.objects.select_related("page").get(page_id=task.initiative_id)
+
+
+def _visible_task(request, task_id):
+    """The task, if its initiative is visible to this visitor (else 404)."""
+    task = get_object_or_404(Task.objects.select_related("initiative"), pk=task_id)
+    require_visible_initiative(request, _campaign_of(task))
+    return task
 
 
 def _managed_campaign(request, page_id):
@@ -66,7 +73,7 @@ def _task_card(request, task, error=None):
 @require_POST
 @rate_limited("signups")
 def task_sign_up(request, task_id):
-    task = get_object_or_404(Task.objects.select_related("initiative"), pk=task_id)
+    task = _visible_task(request, task_id)
     form = SignUpForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -85,6 +92,7 @@ def task_sign_up(request, task_id):
 @require_POST
 def task_withdraw(request, task_id):
     signup = get_object_or_404(SignUp, task_id=task_id, user=request.user)
+    _visible_task(request, task_id)
     try:
         services.withdraw(signup=signup, user=request.user)
     except ServiceError as error:
@@ -182,7 +190,7 @@ def confirm_hours(request, signup_id):
 @login_required
 @rate_limited("offers")
 def make_offer(request, task_id):
-    task = get_object_or_404(Task.objects.select_related("initiative"), pk=task_id)
+    task = _visible_task(request, task_id)
     form = OfferForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -227,6 +235,27 @@ def request_standing_offer(request, task_id, offer_id):
     else:
         messages.success(request, _("The offer was added to the task; accept it when agreed."))
     return redirect("tasks:manage", task.initiative_id)
+
+
+@login_required
+@require_POST
+def answer_offer_request(request, offer_id):
+    """The giver of a standing offer agrees to an initiator's request for it, or not."""
+    offer = get_object_or_404(Offer.objects.select_related("task__initiative"), pk=offer_id)
+    if offer.task_id is None or not services.is_offer_owner(request.user, offer):
+        raise PermissionDenied(_("Only the giver of this offer can answer the request."))
+    require_visible_initiative(request, _campaign_of(offer.task))
+    consent = request.POST.get("decision") == "accept"
+    try:
+        services.answer_offer_request(offer=offer, consent=consent, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Thank you! The initiators will contact you.") if consent else _("Request declined."),
+        )
+    return redirect("tasks:my_tasks")
 
 
 @login_required
@@ -278,8 +307,11 @@ def my_tasks(request):
     offers = Offer.objects.filter(user=request.user).select_related(
         "task__initiative", "organisation", "neighbourhood"
     )
+    requests = services.requests_for_owner(request.user).select_related(
+        "task__initiative", "organisation"
+    )
     return render(
         request,
         "tasks/my_tasks.html",
-        {"signups": signups, "offers": offers},
+        {"signups": signups, "offers": offers, "requests": requests},
     )

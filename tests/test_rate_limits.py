@@ -178,7 +178,7 @@ def test_creating_organisations_is_limited(client, resident):
 
 def test_invitations_are_limited(client, resident, django_capture_on_commit_callbacks):
     bakery = OrganisationFactory()
-    Membership.objects.create(organisation=bakery, user=resident)
+    Membership.objects.create(organisation=bakery, user=resident, role=Membership.Role.ADMIN)
     path = f"/organisations/{bakery.slug}/invite/"
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(LIMIT):
@@ -193,7 +193,7 @@ def test_invitations_are_limited(client, resident, django_capture_on_commit_call
 
 def test_edits_are_limited_and_the_refused_one_changes_nothing(client, resident):
     bakery = OrganisationFactory(name="Bakkerij")
-    Membership.objects.create(organisation=bakery, user=resident)
+    Membership.objects.create(organisation=bakery, user=resident, role=Membership.Role.ADMIN)
     path = f"/organisations/{bakery.slug}/edit/"
     for n in range(LIMIT):
         client.post(path, organisation(f"Bakkerij {n}"))

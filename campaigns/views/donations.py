@@ -15,6 +15,7 @@ from campaigns.models import Campaign, PaymentAttempt, Pledge
 from campaigns.payments import test_checkout as test_events
 from campaigns.payments.forms import DonationForm
 from campaigns.payments.webhooks import accept_event
+from campaigns.permissions import require_visible_initiative
 from campaigns.services import AmountNotAllowed, CampaignClosed, PaymentProviderUnavailable
 from campaigns.services import pledges as pledge_services
 from cms.views import NotFoundWithMessage
@@ -46,6 +47,7 @@ def donate(request, page_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("page"), page_id=page_id, page__live=True
     )
+    require_visible_initiative(request, campaign)
     page = campaign.page
     form = DonationForm(request.POST or None, user=request.user)
     closed_message = None

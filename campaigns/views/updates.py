@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from wagtail.images import get_image_model
 
 from campaigns.models import Campaign
+from campaigns.permissions import require_visible_initiative
 from campaigns.services import updates as update_services
 from campaigns.views.manage import _editable_campaign
 from core import limits
@@ -60,6 +61,7 @@ def follow(request, page_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("page"), page_id=page_id, page__live=True
     )
+    require_visible_initiative(request, campaign)
     following = request.POST.get("follow") != "0"
     update_services.set_following(campaign=campaign, user=request.user, follow=following)
     messages.success(

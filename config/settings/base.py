@@ -246,6 +246,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
     },
     "prune-sent-messages": {"task": "notifications.jobs.prune_sent_messages", "schedule": 86400.0},
+    "forget-reporter-emails": {"task": "core.jobs.forget_reporter_emails", "schedule": 86400.0},
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
 }
 # A Stripe event whose processing failed this many times is marked dead: it is no longer

@@ -1,10 +1,13 @@
 """Messages about tasks, sign-ups and offers."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.base import Message, register
+from accounts.models import Membership
+from campaigns.models import Campaign
+from notifications.base import Message, absolute, register
 from notifications.calendar import task_ics
-from notifications.recipients import page_url, recipient_for_user
+from notifications.recipients import initiator_recipients, page_url, recipient_for_user
 from tasks.models import Offer, SignUp, Task
 
 
@@ -175,10 +178,11 @@ class OfferDeclined(OfferDecision):
 
 @register
 class StandingOfferRequested(Message):
-    """An initiator asked a standing offer for a task: its organisation (or owner) hears of it.
+    """An initiator asked a standing offer for a task: its giver is asked to agree.
 
-    ``obj`` is the new offer on the task, made from the standing offer; the initiator
-    accepts it on the task page, so the message only tells who asked for what.
+    ``obj`` is the new offer on the task, made from the standing offer. The giver (the
+    person, or the organisation's admins, who alone may answer) agrees or declines on
+    their "My tasks" page; until then the offer counts for nothing.
     """
 
     key = "standing_offer_requested"
@@ -192,9 +196,14 @@ class StandingOfferRequested(Message):
 
     def recipients(self):
         if self.obj.organisation_id:
-            members = self.obj.organisation.members.filter(is_active=True)
-            return [recipient_for_user(member) for member in members]
+            admins = self.obj.organisation.members.filter(
+                is_active=True, membership__role=Membership.Role.ADMIN
+            )
+            return [recipient_for_user(admin) for admin in admins]
         return [recipient_for_user(self.obj.user)]
+
+    def is_current(self):
+        return self.obj.is_requested
 
     def subject(self, recipient):
         return _("%(title)s asks for your offer") % {"title": self.obj.task.initiative.title}
@@ -207,4 +216,38 @@ class StandingOfferRequested(Message):
             "page": page,
             "page_url": page_url(page),
             "giver": self.obj.giver_name,
+            "answer_url": absolute(reverse("tasks:my_tasks")),
+        }
+
+
+@register
+class OfferRequestAnswered(Message):
+    """The giver agreed to or declined the initiators' request for their standing offer."""
+
+    key = "offer_request_answered"
+    template = "offer_request_answered"
+
+    @classmethod
+    def load(cls, object_id):
+        return Offer.objects.select_related("task__initiative", "user", "organisation").get(
+            pk=object_id
+        )
+
+    def recipients(self):
+        campaign = Campaign.objects.get(page_id=self.obj.task.initiative_id)
+        return initiator_recipients(campaign)
+
+    def subject(self, recipient):
+        if self.obj.is_accepted:
+            return _("%(giver)s agreed to your request") % {"giver": self.obj.giver_name}
+        return _("%(giver)s declined your request") % {"giver": self.obj.giver_name}
+
+    def context(self, recipient):
+        page = self.obj.task.initiative
+        return {
+            "offer": self.obj,
+            "task": self.obj.task,
+            "page": page,
+            "giver": self.obj.giver_name,
+            "manage_url": absolute(reverse("tasks:manage", args=[page.pk])),
         }

@@ -16,11 +16,14 @@ from tasks.services.common import (
 )
 from tasks.services.edits import delete_task, mark_task_done, save_task, save_task_edits
 from tasks.services.offers import (
+    answer_offer_request,
     decide_offer,
+    is_offer_owner,
     list_standing_offer,
     make_offer,
     matching_standing_offers,
     request_standing_offer,
+    requests_for_owner,
     withdraw_offer,
 )
 from tasks.services.removal import delete_offer, delete_signup, release_user_support
@@ -30,11 +33,13 @@ __all__ = [
     "OfferNotAllowed",
     "TaskClosed",
     "TaskFull",
+    "answer_offer_request",
     "confirm_hours",
     "decide_offer",
     "delete_offer",
     "delete_signup",
     "delete_task",
+    "is_offer_owner",
     "list_standing_offer",
     "lock_task",
     "make_offer",
@@ -42,6 +47,7 @@ __all__ = [
     "matching_standing_offers",
     "release_user_support",
     "request_standing_offer",
+    "requests_for_owner",
     "save_task",
     "save_task_edits",
     "sign_up",

@@ -1,8 +1,11 @@
 """Offers of space, material or a skill: for a task, or standing in a neighbourhood."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership
+from accounts.services import is_organisation_admin
 from campaigns import audit
 from campaigns.audit import Action
 from campaigns.models import Campaign, DigestItem
@@ -10,7 +13,7 @@ from campaigns.services.totals import add_support, remove_support
 from campaigns.services.updates import add_digest_item
 from campaigns.state import fire
 from core.events import announce
-from tasks.events import OfferDecided, OfferRequested
+from tasks.events import OfferDecided, OfferRequestAnswered, OfferRequested
 from tasks.models import Offer, Task
 from tasks.reporting import public_standing_offers
 from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness
@@ -83,6 +86,8 @@ def _lock_offer(offer):
 def decide_offer(*, offer, accept, user):
     """The initiator accepts or declines an offer; an accepted offer covers the task."""
     campaign, task, offer = _lock_offer(offer)
+    if offer.is_requested:
+        raise OfferNotAllowed(_("This offer is waiting for its giver to agree."))
     if not offer.is_offered:
         raise OfferNotAllowed(_("This offer was already answered."))
     fire(
@@ -112,12 +117,12 @@ def withdraw_offer(*, offer, user):
 
 
 def release_offer(campaign, offer, actor=None):
-    """Withdraw an open or accepted offer whose task or giver is being deleted.
+    """Withdraw a requested, open or accepted offer whose task or giver is being deleted.
 
     An accepted offer is un-counted. The caller holds the campaign and task locks (none
     for a standing offer) and has locked ``offer``.
     """
-    if not (offer.is_offered or offer.is_accepted):
+    if not (offer.is_requested or offer.is_offered or offer.is_accepted):
         return
     was_accepted = offer.is_accepted
     fire(offer, "release", action=Action.OFFER_RELEASED, actor=actor)
@@ -161,16 +166,40 @@ def matching_standing_offers(task):
     )
 
 
+def is_offer_owner(user, offer):
+    """The giver of an offer: an admin of its organisation, or the person offering alone."""
+    if not user.is_authenticated:
+        return False
+    if offer.organisation_id:
+        return is_organisation_admin(user, offer.organisation_id)
+    return offer.user_id == user.pk
+
+
 @transaction.atomic
 def request_standing_offer(*, task, standing_offer, user):
-    """Ask a standing offer for a task: it becomes an offer on the task, to accept."""
+    """Ask a standing offer of the initiative's neighbourhood for a task.
+
+    It becomes an offer on the task. Someone else's offer waits for its giver to agree
+    (``answer_offer_request``) and counts only then; an initiator asking for their own
+    standing offer gets an ordinary offer to accept.
+    """
     campaign, task = lock_task(task.pk)
+    if campaign.status != Campaign.Status.LIVE:
+        raise OfferNotAllowed(_("This initiative is not looking for offers right now."))
+    if task.is_done:
+        raise OfferNotAllowed(_("This task is already done."))
+    standing_offer = Offer.objects.select_for_update().get(pk=standing_offer.pk)
     if standing_offer.task_id is not None or standing_offer.kind != task.kind:
         raise OfferNotAllowed()
     if not public_standing_offers().filter(pk=standing_offer.pk).exists():
         raise OfferNotAllowed(_("This offer is no longer available."))
+    if standing_offer.neighbourhood_id != task.initiative.get_parent().pk:
+        raise OfferNotAllowed(
+            _("You can only ask for offers in the neighbourhood of your initiative.")
+        )
     if Offer.objects.filter(task=task, standing_offer=standing_offer).exists():
         raise OfferNotAllowed(_("You already asked for this offer."))
+    needs_consent = not is_offer_owner(user, standing_offer)
     offer = Offer.objects.create(
         task=task,
         standing_offer=standing_offer,
@@ -181,6 +210,49 @@ def request_standing_offer(*, task, standing_offer, user):
         availability=standing_offer.availability,
         estimated_value_cents=standing_offer.estimated_value_cents,
     )
-    audit.record(offer, Action.STANDING_OFFER_REQUESTED, actor=user, to_state=offer.status)
-    announce(OfferRequested(offer_id=offer.pk))
+    if needs_consent:
+        fire(offer, "await_giver", action=Action.STANDING_OFFER_REQUESTED, actor=user)
+        announce(OfferRequested(offer_id=offer.pk))
+    else:
+        audit.record(offer, Action.STANDING_OFFER_REQUESTED, actor=user, to_state=offer.status)
+    return offer
+
+
+def requests_for_owner(user):
+    """Requests waiting for ``user``'s answer, on live initiatives only."""
+    personal = Q(organisation__isnull=True, user=user)
+    as_admin = Q(
+        organisation__membership__user=user,
+        organisation__membership__role=Membership.Role.ADMIN,
+    )
+    return Offer.objects.filter(
+        personal | as_admin, status=Offer.Status.REQUESTED, task__initiative__live=True
+    ).distinct()
+
+
+@transaction.atomic
+def answer_offer_request(*, offer, consent, user):
+    """The giver agrees to (or turns down) an initiator's request for their standing offer.
+
+    Only an agreed offer counts toward the task and the campaign's supporters.
+    """
+    campaign, task, offer = _lock_offer(offer)
+    if not is_offer_owner(user, offer):
+        raise OfferNotAllowed(_("Only the giver of this offer can answer the request."))
+    if not offer.is_requested:
+        raise OfferNotAllowed(_("This request was already answered."))
+    if consent and task.is_done:
+        raise OfferNotAllowed(_("This task is already done."))
+    fire(
+        offer,
+        "consent" if consent else "refuse",
+        action=Action.OFFER_CONSENTED if consent else Action.OFFER_REFUSED,
+        actor=user,
+        update_fields=["decided_at"],
+        amount_cents=offer.estimated_value_cents,
+    )
+    if consent:
+        add_support(campaign, offer.supporter_key, ("offer", offer.pk))
+        refresh_fullness(task, user)
+    announce(OfferRequestAnswered(offer_id=offer.pk))
     return offer

@@ -57,7 +57,7 @@ def release_user_support(user, *, actor=None):
             Offer.objects.filter(
                 user=user,
                 task__isnull=False,
-                status__in=[Offer.Status.OFFERED, Offer.Status.ACCEPTED],
+                status__in=[Offer.Status.REQUESTED, Offer.Status.OFFERED, Offer.Status.ACCEPTED],
             ).values_list("task__initiative_id", "task_id")
         )
     )

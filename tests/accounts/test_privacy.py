@@ -15,6 +15,7 @@ from campaigns.models import Campaign, DigestItem, Follow, Pledge, WebhookEvent
 from campaigns.services import ledger_totals
 from campaigns.services.pledges import create_pledge, mark_paid
 from campaigns.services.updates import post_update
+from core.moderation import file_report
 from notifications.models import NotificationPreference, SentMessage
 from tasks import services as task_services
 from tasks.models import Offer, SignUp, Task
@@ -127,7 +128,10 @@ def world(person, django_capture_on_commit_callbacks):
             organisation=organisation, email=EMAIL, token="tok", invited_by=UserFactory()
         )
     Follow.objects.create(user=person, campaign=cafe)
-    NotificationPreference.objects.create(email=EMAIL, reminders=False)
+    file_report(
+        key="organisation", object_id=organisation.pk, reason="fraud", email=EMAIL, reporter=person
+    )
+    NotificationPreference.objects.update_or_create(email=EMAIL, defaults={"reminders": False})
     assert SentMessage.objects.filter(recipient=EMAIL).exists()
     assert_totals_match_ledger(garden, cafe)
     return {"garden": garden, "cafe": cafe, "bench": bench}
@@ -157,6 +161,7 @@ def test_export_holds_what_the_platform_has_and_only_the_owner_downloads_it(
     assert parts["tasks"]["sign_ups"][0]["note"] == f"Bel {FIRST} even"
     assert parts["tasks"]["offers"][0]["description"] == "Mijn schuur"
     assert parts["notifications"]["preferences"]["reminders"] is False
+    assert [r["email"] for r in parts["account"]["abuse_reports"]] == [EMAIL]
     html = client.get(f"/my-account/data/{export.token}/download.html")
     assert html.status_code == 200
     assert "Mijn schuur" in html.content.decode()

@@ -10,10 +10,19 @@ from campaigns import jobs as campaign_jobs
 from campaigns.models import Campaign, Pledge, WebhookEvent
 from campaigns.services import ledger_totals
 from campaigns.services.totals import recount_totals
+from core import jobs as core_jobs
+from core.moderation import file_report, hide_reported
 from notifications import jobs as notification_jobs
 from notifications.models import SentMessage
 from notifications.recipients import supporter_recipients
-from tests.factories import PledgeFactory, UserFactory, make_initiative, site_tree
+from tests.factories import (
+    OrganisationFactory,
+    PledgeFactory,
+    UserFactory,
+    make_initiative,
+    moderator,
+    site_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +180,27 @@ def test_the_donate_form_stores_the_guests_choice(client):
         "ja@example.nl": True,
         "nee@example.nl": False,
     }
+
+
+def test_a_reporters_address_goes_ninety_days_after_the_report_was_decided():
+    organisation = OrganisationFactory()
+    staff = moderator()
+    with time_machine.travel(START, tick=False):
+        decided = file_report(
+            key="organisation", object_id=organisation.pk, reason="spam", email="a@example.nl"
+        )
+        hide_reported(content_type=decided.content_type, object_id=organisation.pk, actor=staff)
+        still_open = file_report(
+            key="organisation",
+            object_id=OrganisationFactory().pk,
+            reason="spam",
+            email="b@example.nl",
+        )
+    with time_machine.travel(START + datetime.timedelta(days=89), tick=False):
+        assert core_jobs.forget_reporter_emails() == 0
+    with time_machine.travel(START + datetime.timedelta(days=91), tick=False):
+        assert core_jobs.forget_reporter_emails() == 1
+    decided.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (decided.email, still_open.email) == ("", "b@example.nl")
+    assert decided.status == decided.Status.HIDDEN

@@ -338,6 +338,7 @@ def test_organisation_invitation(run_on_commit):
 
     inviter = UserFactory()
     organisation = OrganisationFactory()
+    organisation.membership_set.create(user=inviter, role="admin")
     run_on_commit(
         invite_member, organisation=organisation, email="Nieuw@Example.nl", invited_by=inviter
     )

@@ -66,9 +66,11 @@ def test_an_organisation_hears_when_its_standing_offer_is_requested(
 ):
     baker, colleague = UserFactory(preferred_language="en"), UserFactory(preferred_language="nl")
     organisation = OrganisationFactory(name="Bakkerij De Korenschoof")
-    Membership.objects.create(organisation=organisation, user=baker)
-    Membership.objects.create(organisation=organisation, user=colleague)
-    offer = standing_offer(neighbourhood, baker, organisation)
+    Membership.objects.create(organisation=organisation, user=baker, role=Membership.Role.ADMIN)
+    Membership.objects.create(organisation=organisation, user=colleague, role=Membership.Role.ADMIN)
+    member = UserFactory()  # only admins may agree, so only they are asked
+    Membership.objects.create(organisation=organisation, user=member)
+    offer = standing_offer(neighbourhood, member, organisation)
     task = TaskFactory(initiative=campaign.page, kind=Task.Kind.SPACE, title="Een zaal")
     initiator = campaign.initiators.get()
     mail.outbox.clear()
@@ -82,7 +84,7 @@ def test_an_organisation_hears_when_its_standing_offer_is_requested(
     assert "De achterzaal op zaterdag" in english.body and "Een zaal" in english.body
     (dutch,) = inbox(colleague.email)
     assert dutch.subject == "Repair Café vraagt om jullie aanbod"
-    assert inbox(initiator.email) == []
+    assert inbox(initiator.email) == inbox(member.email) == []
 
 
 def test_a_standing_offer_of_a_person_is_told_to_that_person(

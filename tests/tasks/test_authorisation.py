@@ -1,8 +1,11 @@
 """Who may do what with tasks, offers and organisations: every cell of the matrix."""
 
 import pytest
+from allauth.account.models import EmailAddress
 
-from accounts.models import Membership, Organisation
+from accounts import services as organisation_services
+from accounts.models import Invitation, Membership, Organisation
+from campaigns.models import Campaign
 from tasks import services
 from tasks.models import Offer, SignUp, Task
 from tests.factories import (
@@ -16,9 +19,21 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["initiator", "other", "guest", "org_member", "moderator"]
+ROLES = [
+    "initiator",
+    "other",
+    "guest",
+    "org_admin",
+    "org_member",
+    "invited",
+    "invited_wrong_address",
+    "offer_owner",
+    "moderator",
+]
 HELPER_EMAIL = "helper-contact@example.nl"
 OFFERER_EMAIL = "offerer-contact@example.nl"
+INVITED_EMAIL = "invited@example.nl"
+DRAFT_TITLE = "Geheim plan"
 
 ALLOWED = {
     "edit_task": {"initiator", "moderator"},
@@ -26,8 +41,14 @@ ALLOWED = {
     "confirm_hours": {"initiator", "moderator"},
     "decide_offer": {"initiator", "moderator"},
     "see_contacts": {"initiator", "moderator"},
-    "edit_organisation": {"org_member", "moderator"},
+    "edit_organisation": {"org_admin", "moderator"},
+    "invite_member": {"org_admin", "moderator"},
+    "accept_invitation": {"invited"},
+    "answer_offer_request": {"offer_owner"},
+    "see_draft_through_task": {"initiator", "moderator"},
 }
+# What a refused, logged-in visitor gets; a draft is not there for them at all.
+REFUSED_STATUS = {"see_draft_through_task": 404}
 
 
 @pytest.fixture
@@ -50,11 +71,41 @@ def world():
     )
     member = UserFactory()
     Membership.objects.create(organisation=organisation, user=member)
+    admin = UserFactory()
+    Membership.objects.create(organisation=organisation, user=admin, role=Membership.Role.ADMIN)
+    invitation = organisation_services.invite_member(
+        organisation=organisation, email=INVITED_EMAIL, invited_by=admin
+    )
+    wrong_address = UserFactory()
+    # The invited address added to another account, but never verified.
+    EmailAddress.objects.create(user=wrong_address, email=INVITED_EMAIL, verified=False)
+    initiator = campaign.initiators.get()
+    owner = UserFactory()
+    material = TaskFactory(initiative=campaign.page, title="Verf", kind=Task.Kind.MATERIAL)
+    standing = services.list_standing_offer(
+        neighbourhood=campaign.page.get_parent().specific,
+        user=owner,
+        kind="material",
+        description="Verf",
+    )
+    requested = services.request_standing_offer(
+        task=material, standing_offer=standing, user=initiator
+    )
+    draft = make_initiative(
+        campaign.page.get_parent(),
+        initiator=initiator,
+        status=Campaign.Status.DRAFT,
+        title=DRAFT_TITLE,
+    )
     users = {
-        "initiator": campaign.initiators.get(),
+        "initiator": initiator,
         "other": UserFactory(),
         "guest": None,
+        "org_admin": admin,
         "org_member": member,
+        "invited": UserFactory(email=INVITED_EMAIL),
+        "invited_wrong_address": wrong_address,
+        "offer_owner": owner,
         "moderator": moderator(),
     }
     return {
@@ -63,6 +114,10 @@ def world():
         "signup": signup,
         "offer": offer,
         "organisation": organisation,
+        "invitation": invitation,
+        "requested": requested,
+        "draft_space": TaskFactory(initiative=draft.page, kind=Task.Kind.SPACE),
+        "draft_hands": TaskFactory(initiative=draft.page, kind=Task.Kind.HANDS),
         "users": users,
     }
 
@@ -96,6 +151,16 @@ def act(client, world, action):
                 "description": "",
             },
         )
+    if action == "invite_member":
+        return client.post(
+            f"/organisations/{organisation.slug}/invite/", {"email": "nieuw@example.nl"}
+        )
+    if action == "accept_invitation":
+        return client.post(f"/organisations/invitation/{world['invitation'].token}/")
+    if action == "answer_offer_request":
+        return client.post(f"/tasks/offers/{world['requested'].pk}/answer/", {"decision": "accept"})
+    if action == "see_draft_through_task":
+        return client.get(f"/tasks/{world['draft_space'].pk}/offer/")
     raise AssertionError(action)
 
 
@@ -111,6 +176,12 @@ def state(world, action):
         return Offer.objects.get(pk=world["offer"].pk).status
     if action == "edit_organisation":
         return Organisation.objects.get(pk=world["organisation"].pk).name
+    if action == "invite_member":
+        return Invitation.objects.count()
+    if action == "accept_invitation":
+        return Membership.objects.filter(organisation=world["organisation"]).count()
+    if action == "answer_offer_request":
+        return Offer.objects.get(pk=world["requested"].pk).status
     return None
 
 
@@ -129,6 +200,8 @@ def test_authorisation_matrix(client, world, role, action):
         assert response.status_code in (200, 302), (role, action, response.status_code)
         if action == "see_contacts":
             assert HELPER_EMAIL in body and OFFERER_EMAIL in body
+        elif action == "see_draft_through_task":
+            assert DRAFT_TITLE in body
         else:
             assert state(world, action) != before, (role, action)
     else:
@@ -136,9 +209,31 @@ def test_authorisation_matrix(client, world, role, action):
             assert response.status_code == 302
             assert "/accounts/login/" in response["Location"]
         else:
-            assert response.status_code == 403, (role, action, response.status_code)
+            expected = REFUSED_STATUS.get(action, 403)
+            assert response.status_code == expected, (role, action, response.status_code)
         assert state(world, action) == before, (role, action)
         assert HELPER_EMAIL not in body and OFFERER_EMAIL not in body
+        assert DRAFT_TITLE not in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_signing_up_for_a_task_of_a_draft_reveals_nothing(client, world, role):
+    """The refusal used to redirect to the draft's address, whoever counted task ids."""
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(f"/tasks/{world['draft_hands'].pk}/sign-up/")
+
+    assert not SignUp.objects.filter(task=world["draft_hands"]).exists()
+    if role == "guest":
+        assert response["Location"].startswith("/accounts/login/")
+    elif role in ("initiator", "moderator"):
+        assert response.status_code == 302  # back to the page they may see, with the refusal
+    else:
+        assert response.status_code == 404
+        assert "geheim-plan" not in response.get("Location", "")
+        assert DRAFT_TITLE not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)

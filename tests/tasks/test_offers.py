@@ -207,8 +207,9 @@ def test_kvk_number_must_have_eight_digits(client):
     assert Organisation.objects.get().kvk_number == "12345678"
 
 
-def test_members_invite_others_by_email(client, bakery_member, django_capture_on_commit_callbacks):
+def test_admins_invite_others_by_email(client, bakery_member, django_capture_on_commit_callbacks):
     user, organisation = bakery_member
+    Membership.objects.filter(user=user).update(role=Membership.Role.ADMIN)
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/organisations/{organisation.slug}/invite/", {"email": "collega@example.nl"})
@@ -222,7 +223,7 @@ def test_members_invite_others_by_email(client, bakery_member, django_capture_on
     assert organisation.members.filter(pk=newcomer.pk).exists()
 
     response = client.post("/en/organisations/invitation/not-a-real-token/")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "not valid" in response.content.decode()
 
 

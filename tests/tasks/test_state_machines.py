@@ -22,7 +22,14 @@ ALLOWED = {
     (Offer, "accept"): {OFFER.OFFERED: OFFER.ACCEPTED},
     (Offer, "decline"): {OFFER.OFFERED: OFFER.DECLINED},
     (Offer, "withdraw"): {OFFER.OFFERED: OFFER.WITHDRAWN},
-    (Offer, "release"): {OFFER.OFFERED: OFFER.WITHDRAWN, OFFER.ACCEPTED: OFFER.WITHDRAWN},
+    (Offer, "await_giver"): {OFFER.OFFERED: OFFER.REQUESTED},
+    (Offer, "consent"): {OFFER.REQUESTED: OFFER.ACCEPTED},
+    (Offer, "refuse"): {OFFER.REQUESTED: OFFER.DECLINED},
+    (Offer, "release"): {
+        OFFER.REQUESTED: OFFER.WITHDRAWN,
+        OFFER.OFFERED: OFFER.WITHDRAWN,
+        OFFER.ACCEPTED: OFFER.WITHDRAWN,
+    },
 }
 
 CASES = [

@@ -130,6 +130,7 @@ def build_message(cls, objects):
         "data_export_ready": "export",
         "initiator_digest": "campaign",
         "standing_offer_requested": "offer",
+        "offer_request_answered": "offer",
     }
     obj = objects[by_key.get(cls.key) or by_base[name]]
     if cls.key == "initiator_digest":
