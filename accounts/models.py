@@ -87,6 +87,7 @@ class Organisation(models.Model):
         ASSOCIATION = "association", _("Association")
         HOUSING_CORPORATION = "housing_corporation", _("Housing corporation")
         MUNICIPALITY = "municipality", _("Municipality")
+        PROVINCE = "province", _("Province")
         FUND = "fund", _("Fund")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

@@ -296,9 +296,16 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
     }
 
 
+def match_reservation(count, amount_cents, rounds):
+    from bench import match_jobs
+
+    return match_jobs.match_reservation(count, amount_cents, rounds)
+
+
 TASKS = {
     task.__name__: task
     for task in (
+        match_reservation,
         webhook_events,
         webhook_summary,
         verify_campaign,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import notifications, pages, report, webhooks
+from bench import matching, notifications, pages, report, webhooks
 from bench.environment import BenchEnvironment
 
 # Suites run in this order; each is ``run(bench_env, options) -> list[Measurement]``.
@@ -24,6 +24,7 @@ SUITES = {
     "webhook_accept_sqlite": webhooks.run_accept,
     "notifications": notifications.run,
     "webhook_process": webhooks.run_process,
+    "match_reservation": matching.run,
 }
 
 # Set-ups of a suite that run in the background while the SQLite database is prepared
@@ -31,6 +32,7 @@ SUITES = {
 # Each is a context manager with ``join()``; the run stops them at its end.
 BACKGROUND = {
     "webhook_process": webhooks.DemoPostgres,
+    "match_reservation": webhooks.DemoPostgres,
 }
 
 

@@ -49,6 +49,15 @@ class Action:
     SPENDING_SUBMITTED = "spending_submitted"
     SPENDING_CHANGES_REQUESTED = "spending_changes_requested"
     SPENDING_APPROVED = "spending_approved"
+    # Co-funding: programmes, applications and matches
+    PROGRAMME_SAVED = "programme_saved"
+    PROGRAMME_APPLIED = "programme_applied"
+    APPLICATION_APPROVED = "application_approved"
+    APPLICATION_DECLINED = "application_declined"
+    MATCH_RESERVED = "match_reserved"
+    MATCH_COMMITTED = "match_committed"
+    MATCH_RELEASED = "match_released"
+    MATCH_PAID_OUT = "match_paid_out"
     # Tasks, sign-ups and offers
     TASK_CREATED = "task_created"
     TASK_SAVED = "task_saved"

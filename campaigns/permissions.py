@@ -3,7 +3,9 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
 from accounts.permissions import MODERATOR_GROUP, is_moderator
+from campaigns.models import Match
 
 __all__ = [
     "MODERATOR_GROUP",
@@ -34,6 +36,23 @@ def can_manage_tasks(user, campaign):
     return can_edit_initiative(user, campaign)
 
 
+def _membership_role(user, organisation):
+    if not user.is_authenticated:
+        return None
+    return organisation.membership_set.filter(user=user).values_list("role", flat=True).first()
+
+
+def can_see_fund(user, organisation):
+    """A fund's members (any role) see its programmes' applications and decide them;
+    moderators do too, from the Wagtail admin or the dashboard."""
+    return is_moderator(user) or _membership_role(user, organisation) is not None
+
+
+def can_manage_programmes(user, organisation):
+    """Only a fund's administrators (and moderators) create and change its programmes."""
+    return is_moderator(user) or _membership_role(user, organisation) == Membership.Role.ADMIN
+
+
 def can_view_initiative(request, campaign):
     """May this visitor see the initiative, as Wagtail would decide when serving its page?
 
@@ -62,13 +81,18 @@ def can_approve_payouts(user):
 
 
 def can_see_receipts(user, campaign):
-    """Receipt files are private: staff and the initiators see them.
-
-    Members of funds that matched the initiative will see them too: their check is added
-    here when funding programmes land (``campaigns.models.funding``).
-    """
+    """Receipt files are private: staff, the initiators, and the members of the funds whose
+    programmes matched the initiative see them."""
     if not user.is_authenticated:
         return False
     if user.is_staff or is_moderator(user):
         return True
-    return is_initiator(user, campaign)
+    return is_initiator(user, campaign) or _matched_by_fund_of(user, campaign)
+
+
+def _matched_by_fund_of(user, campaign):
+    return Match.objects.filter(
+        campaign=campaign,
+        status__in=Match.ACTIVE_STATUSES,
+        programme__organisation__members=user,
+    ).exists()

@@ -19,20 +19,31 @@ from campaigns.admin_views import (
     admin_urlpatterns,
     initiative_admin_urlpatterns,
 )
+from campaigns.funding_admin import FundingViewSetGroup, funding_admin_urlpatterns
 from campaigns.models import (
     AuditEntry,
     Campaign,
     InitiativePage,
+    Match,
     Payout,
     PayoutBatch,
     Pledge,
+    ProgrammeApplication,
     Refund,
     SpendingProof,
     WebhookEvent,
 )
 from campaigns.permissions import is_moderator
 
-for ledger_model in (Pledge, WebhookEvent, AuditEntry, Payout, PayoutBatch):
+for ledger_model in (
+    Pledge,
+    WebhookEvent,
+    AuditEntry,
+    Payout,
+    PayoutBatch,
+    Match,
+    ProgrammeApplication,
+):
     register_permission_policy(ledger_model, ReadOnlyPolicy(ledger_model))
 register_permission_policy(SpendingProof, SpendingProofPolicy(SpendingProof))
 register_permission_policy(Refund, RefundPolicy(Refund))
@@ -47,10 +58,16 @@ def register_money_viewsets():
     return MoneyAndPayoutsViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_funding_viewsets():
+    return FundingViewSetGroup()
+
+
 @hooks.register("register_admin_urls")
 def register_money_urls():
     return [
         path("money/", include(admin_urlpatterns)),
+        path("co-funding/", include(funding_admin_urlpatterns)),
         path("initiatives/", include(initiative_admin_urlpatterns)),
         path("organisations/", include(organisation_admin_urlpatterns)),
         path("money/", include(payout_admin_urlpatterns)),

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("initiatives/", include("campaigns.urls")),
     path("donations/", include("campaigns.payment_urls")),
+    path("programmes/", include("campaigns.fund_urls")),
     path("tasks/", include("tasks.urls")),
     path("organisations/", include("accounts.urls")),
     path("my-account/", include("accounts.privacy_urls")),

@@ -64,6 +64,15 @@ ORGANISATIONS = [
         "description": "Verhuurt woningen in Korte Akkeren en investeert mee in bewonersplannen.",
     },
     {
+        "slug": "gemeente-gouda",
+        "name": "Gemeente Gouda",
+        "kind": "municipality",
+        "kvk_number": "",
+        "address": "Burgemeester Jamessingel 1, Gouda",
+        "neighbourhood": "binnenstad",
+        "description": "De gemeente legt via het Gouds Wijkfonds geld bij op bewonersinitiatieven.",
+    },
+    {
         "slug": "buurthuis-de-speelwei",
         "name": "Buurthuis De Speelwei",
         "kind": "association",
@@ -73,6 +82,46 @@ ORGANISATIONS = [
         "description": "Het buurthuis: zalen, een keuken en een grote tuin voor de wijk.",
     },
 ]
+
+# Co-funding: Voor je Buurt's province matched €1 for €1 up to €5,000 per initiative.
+PROGRAMMES = [
+    {
+        "slug": "gouds-wijkfonds",
+        "organisation": "gemeente-gouda",
+        "name": "Gouds Wijkfonds",
+        "description": "De gemeente Gouda verdubbelt elke gift aan een Gouds bewonersinitiatief: "
+        "€ 1 bij elke € 1, tot € 5.000 per initiatief.",
+        "budget_cents": 25_000_00,
+        "match_numerator": 1,
+        "match_denominator": 1,
+        "cap_per_initiative_cents": 5_000_00,
+        "join_mode": "automatic",
+        "places": ["gouda"],
+        "categories": [],
+        "priority": 10,
+    },
+    {
+        "slug": "groen-en-spelen-thuis-in-gouda",
+        "organisation": "woningcorporatie-thuis-in-gouda",
+        "name": "Groen en spelen met Thuis in Gouda",
+        "description": "De woningcorporatie legt € 0,50 bij op elke euro voor groen- en "
+        "speelplekken bij onze woningen, tot € 1.000 per initiatief. Vraag aan vanuit je "
+        "initiatief.",
+        "budget_cents": 10_000_00,
+        "match_numerator": 1,
+        "match_denominator": 2,
+        "cap_per_initiative_cents": 1_000_00,
+        "join_mode": "application",
+        "places": [],
+        "categories": ["green", "play"],
+        "priority": 20,
+    },
+]
+
+# A live initiative both programmes match: it applies to the corporation's programme (the
+# municipality's joins by itself) and gets a few donations paid through the services.
+MATCHED_INITIATIVE = "speeltuin-de-wip"
+MATCHED_DONATIONS = [25_00, 40_00, 15_00]
 
 RESIDENTS = [
     ("anouk@example.nl", "Anouk de Vries"),

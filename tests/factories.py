@@ -12,7 +12,14 @@ from wagtail.models import Page, Site
 
 from accounts.models import Organisation, User
 from campaigns import services
-from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
+from campaigns.models import (
+    BudgetLine,
+    Campaign,
+    FundingProgramme,
+    InitiativePage,
+    Pledge,
+    ProgrammeApplication,
+)
 from cms.models import CityPage, HomePage, NeighbourhoodPage
 from tasks.models import SignUp, Task
 
@@ -161,3 +168,42 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     public_name = factory.Sequence(lambda n: f"Donateur {n}")
     status = Pledge.Status.PAID
     paid_at = factory.LazyFunction(timezone.now)
+
+
+class FundingProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme that doubles donations (€1 per €1) up to €5,000 per initiative."""
+
+    class Meta:
+        model = FundingProgramme
+
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=Organisation.Kind.MUNICIPALITY, name="Gemeente Gouda"
+    )
+    name = factory.Sequence(lambda n: f"Wijkfonds {n}")
+    slug = factory.Sequence(lambda n: f"wijkfonds-{n}")
+    budget_cents = 25_000_00
+    match_numerator = 1
+    match_denominator = 1
+    cap_per_initiative_cents = 5_000_00
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    join_mode = FundingProgramme.JoinMode.APPLICATION
+
+
+def approve_programme(campaign, programme):
+    """Join a campaign to a programme as if the fund had approved its application."""
+    from campaigns.services.programmes import decide_application
+
+    application = ProgrammeApplication.objects.create(programme=programme, campaign=campaign)
+    return decide_application(application=application, user=moderator(), approve=True)
+
+
+def pay(campaign, amount_cents=10_00, **donor):
+    """A pledge created and paid through the real services; returns it reloaded."""
+    from campaigns.services.pledges import create_pledge, mark_paid
+
+    if not donor:
+        donor = {"guest_email": f"buur{Pledge.objects.count()}@example.nl"}
+    pledge, _attempt = create_pledge(campaign=campaign, amount_cents=amount_cents, **donor)
+    mark_paid(pledge_id=pledge.pk, session_id=f"cs_{pledge.pk}")
+    pledge.refresh_from_db()
+    return pledge

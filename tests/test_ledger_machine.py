@@ -2,8 +2,10 @@
 
 A Hypothesis state machine donates, pays, fails, refunds, signs up, withdraws, offers,
 accepts, declines, deletes tasks and settles, across two campaigns, a few people, a
-guest and an organisation. After every step the cached ``raised_cents`` and
-``supporter_count`` of both campaigns must equal :func:`ledger_totals`.
+guest and an organisation, with one funding programme matching both campaigns. After
+every step the cached ``raised_cents`` and ``supporter_count`` of both campaigns must
+equal :func:`ledger_totals`, and the programme's running totals its matches (never above
+its budget, nor any initiative's matches above the cap).
 
 Nothing is mocked: payments go through the platform's own test checkout gateway (no
 Stripe HTTP at all), and a refund is completed by calling ``complete_refund`` as the
@@ -16,6 +18,7 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -28,9 +31,10 @@ from hypothesis.stateful import (
 )
 
 from accounts.models import Membership
-from campaigns.models import Campaign, PaymentAttempt, Pledge
+from campaigns.models import Campaign, FundingProgramme, Match, PaymentAttempt, Pledge
 from campaigns.services import ledger_totals
 from campaigns.services.errors import ServiceError
+from campaigns.services.matching import programme_ledger
 from campaigns.services.pledges import (
     complete_refund,
     create_pledge,
@@ -42,7 +46,14 @@ from campaigns.services.pledges import (
 from campaigns.services.settlement import settle_campaign
 from tasks import services as tasks
 from tasks.models import Offer, SignUp, Task
-from tests.factories import OrganisationFactory, UserFactory, make_initiative, site_tree
+from tests.factories import (
+    FundingProgrammeFactory,
+    OrganisationFactory,
+    UserFactory,
+    approve_programme,
+    make_initiative,
+    site_tree,
+)
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db]
 
@@ -64,6 +75,15 @@ class World:
         self.people = [UserFactory() for _ in range(3)]
         self.organisation = OrganisationFactory(name="Bakkerij De Korst")
         Membership.objects.create(organisation=self.organisation, user=self.people[0])
+        # €0.50 per €1, at most €300 per initiative, €500 in all: both limits are reached.
+        self.programme = FundingProgrammeFactory(
+            match_numerator=1,
+            match_denominator=2,
+            cap_per_initiative_cents=300_00,
+            budget_cents=500_00,
+        )
+        for campaign in self.campaigns:
+            approve_programme(campaign, self.programme)
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -219,6 +239,23 @@ class LedgerMachine(RuleBasedStateMachine):
             self.seen["supported"] += campaign.supporter_count > 1
             self.seen["settled"] += campaign.status != Campaign.Status.LIVE
             assert (campaign.raised_cents, campaign.supporter_count) == ledger_totals(campaign)
+            application = campaign.programme_applications.get()
+            active = Match.objects.filter(campaign=campaign, status__in=Match.ACTIVE_STATUSES)
+            matched = active.aggregate(total=Sum("amount_cents"))["total"] or 0
+            assert application.matched_cents == matched <= 300_00
+            if campaign.status != Campaign.Status.LIVE:
+                assert not active.filter(status=Match.Status.RESERVED).exists()
+            if campaign.status == Campaign.Status.FAILED:
+                assert matched == 0
+
+    @invariant()
+    def programme_totals_equal_its_matches_within_budget(self):
+        programme = FundingProgramme.objects.get(pk=self.world.programme.pk)
+        ledger = programme_ledger(programme)
+        assert programme.reserved_cents == ledger["reserved_cents"]
+        assert programme.committed_cents == ledger["committed_cents"]
+        assert 0 <= programme.spent_cents <= programme.budget_cents
+        self.seen["matched"] += programme.spent_cents > 0
 
 
 def test_cached_totals_never_drift_from_the_ledger(requires_postgres, settings_for_machine):
@@ -234,6 +271,7 @@ def test_cached_totals_never_drift_from_the_ledger(requires_postgres, settings_f
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
+    assert LedgerMachine.seen["matched"], "no run ever matched a donation"
 
 
 @pytest.fixture

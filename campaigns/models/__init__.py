@@ -1,5 +1,6 @@
 from campaigns.models.audit import AuditEntry
 from campaigns.models.campaign import Campaign
+from campaigns.models.funding import FundingProgramme, Match, ProgrammeApplication
 from campaigns.models.ledger import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.models.pages import BudgetLine, Category, FundingModel, InitiativePage
 from campaigns.models.payouts import Payout, PayoutAccount, PayoutBatch
@@ -15,6 +16,9 @@ __all__ = [
     "Follow",
     "InitiativeUpdate",
     "FundingModel",
+    "FundingProgramme",
+    "Match",
+    "ProgrammeApplication",
     "InitiativePage",
     "PaymentAttempt",
     "Payout",

@@ -14,9 +14,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from accounts.permissions import is_moderator
 from campaigns.models.campaign import Campaign
 from campaigns.models.ledger import Pledge
-from campaigns.permissions import is_moderator
 from cms.blocks import StoryBlock
 from cms.page_cache import CachedPageMixin
 

@@ -13,6 +13,7 @@ from campaigns.events import CampaignCancelled
 from campaigns.permissions import can_edit_initiative
 from campaigns.services.errors import ServiceError
 from campaigns.services.locks import lock_campaign
+from campaigns.services.matching import release_campaign_matches
 from campaigns.services.settlement import refund_paid_pledges
 from campaigns.services.totals import forget_cached_page
 from campaigns.state import fire
@@ -33,7 +34,8 @@ class NotAllowedToCancel(ServiceError):
 def cancel_campaign(*, campaign, user, reason):
     """Cancel a live campaign with a reason and refund every paid pledge.
 
-    Locks the campaign, then each paid pledge in id order. Each refund is the same as
+    Locks the campaign, then its programmes (releasing their matches), then each paid
+    pledge in id order. Each refund is the same as
     for a failed all-or-nothing campaign (one per pledge, idempotency key
     ``refund-<pledge id>``). Tasks, sign-ups and offers stay as they are; helpers,
     donors and followers hear of it through the ``campaign.cancelled`` announcement.
@@ -55,6 +57,7 @@ def cancel_campaign(*, campaign, user, reason):
         reason=reason,
         amount_cents=campaign.raised_cents,
     )
+    release_campaign_matches(campaign, actor=user)
     forget_cached_page(campaign)
     announce(CampaignCancelled(campaign_id=campaign.pk))
     refund_paid_pledges(campaign, reason=REFUND_REASON, actor=user)

@@ -14,6 +14,7 @@ from campaigns.events import CampaignApproved, ChangesRequested
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.services.locks import lock_campaign as _lock_campaign
+from campaigns.services.programmes import attach_automatic
 from campaigns.state import fire
 from core.events import announce
 
@@ -90,7 +91,8 @@ def submit_for_review(*, campaign, user):
 
 @transaction.atomic
 def mark_live(*, campaign, user=None):
-    """Called when a moderator's approval publishes the page."""
+    """Called when a moderator's approval publishes the page; the initiative joins every
+    open automatic programme it is eligible for."""
     campaign = _lock_campaign(campaign.pk)
     if campaign.status == Campaign.Status.LIVE:
         return campaign
@@ -102,6 +104,7 @@ def mark_live(*, campaign, user=None):
         update_fields=["live_at"],
         message=_refused(campaign, Campaign.Status.LIVE),
     )
+    attach_automatic(campaign)
     announce(CampaignApproved(campaign_id=campaign.pk))
     return campaign
 

@@ -21,6 +21,7 @@ from campaigns.models import Campaign, Payout, PayoutAccount, PayoutBatch
 from campaigns.permissions import can_approve_payouts, is_initiator
 from campaigns.services.errors import ServiceError, TransitionNotAllowed
 from campaigns.services.locks import lock_campaign
+from campaigns.services.matching import committed_match_cents, pay_out_campaign_matches
 from campaigns.state import fire
 from core.events import announce
 from core.iban import compact_iban
@@ -83,8 +84,9 @@ def payout_breakdown(campaign):
     fees where known. Fees are negative lines; the total is their sum.
     """
     lines = [PayoutLine("raised", campaign.raised_cents)]
-    # Matching: lines.append(PayoutLine("matched", committed_match_cents(campaign))) once the
-    # funding programmes are in (campaigns.services.matching).
+    matched = committed_match_cents(campaign)
+    if matched:
+        lines.append(PayoutLine("matched", matched))
     income = sum(line.amount_cents for line in lines if line.key in INCOME_LINES)
     platform_fee = income * settings.PAYOUT_PLATFORM_FEE_BASIS_POINTS // 10_000
     lines.append(PayoutLine("platform_fee", -platform_fee))
@@ -337,5 +339,8 @@ def mark_batch_paid(*, batch, user):
             update_fields=["paid_at"],
             amount_cents=payout.amount_cents,
         )
+        # The funds' committed matches went out in this transfer (programmes are locked
+        # after the campaigns, as everywhere).
+        pay_out_campaign_matches(payout.campaign, actor=user)
         announce(PayoutPaid(payout_id=payout.pk))
     return batch

@@ -22,6 +22,7 @@ from campaigns.services.errors import (
     PledgeNotRefundable,
 )
 from campaigns.services.locks import lock_campaign, lock_pledge
+from campaigns.services.matching import release_pledge_matches, reserve_matches
 from campaigns.services.signals import refund_requested
 from campaigns.services.totals import count_pledge, uncount_pledge
 from campaigns.services.updates import add_digest_item
@@ -179,6 +180,7 @@ def mark_paid(*, pledge_id, session_id="", payment_intent_id="", event_id="", ca
         event=event_id,
     )
     count_pledge(pledge.campaign, pledge)
+    reserve_matches(pledge)
     add_digest_item(
         campaign_id=pledge.campaign_id,
         kind=DigestItem.Kind.DONATION,
@@ -310,5 +312,6 @@ def complete_refund(*, pledge_id, external_id="", event_id=""):
         )
     _move(pledge, "complete_refund", Action.PLEDGE_REFUNDED, actor_label="stripe", event=event_id)
     uncount_pledge(pledge.campaign, pledge)
+    release_pledge_matches(pledge)
     announce(PledgeRefunded(pledge_id=pledge.pk))
     return True

@@ -6,7 +6,12 @@ from django.utils import timezone
 from campaigns.audit import Action
 from campaigns.events import CampaignSettled
 from campaigns.models import Campaign, FundingModel, Pledge
-from campaigns.services.locks import lock_campaign
+from campaigns.services.locks import lock_campaign, lock_programmes
+from campaigns.services.matching import (
+    commit_campaign_matches,
+    goal_match_cents,
+    release_campaign_matches,
+)
 from campaigns.services.pledges import request_refund
 from campaigns.services.totals import forget_cached_page
 from campaigns.state import fire
@@ -17,15 +22,19 @@ from core.events import announce
 def settle_campaign(*, campaign_id, now=None):
     """Close a live campaign whose deadline has passed.
 
-    Goal met: succeeded. Goal missed under all-or-nothing: failed, and every paid pledge
-    is refunded. Goal missed under keep-what-you-raise: succeeded with what was raised.
+    Goal met: succeeded. Goal missed under all-or-nothing: failed, its matches are
+    released and every paid pledge is refunded. Goal missed under keep-what-you-raise:
+    succeeded with what was raised. A succeeded campaign commits its matches. Matched
+    money of programmes that count it toward the goal is added to the donations to
+    decide whether the goal was met.
     """
     campaign = lock_campaign(campaign_id)
     now = now or timezone.now()
     if campaign.status != Campaign.Status.LIVE or now <= campaign.deadline_at:
         return campaign
+    lock_programmes(campaign.pk)
     page = campaign.page
-    goal_met = campaign.raised_cents >= page.goal_cents
+    goal_met = campaign.raised_cents + goal_match_cents(campaign) >= page.goal_cents
     if goal_met or page.funding_model == FundingModel.KEEP_WHAT_YOU_RAISE:
         transition, action = "succeed", Action.CAMPAIGN_SUCCEEDED
     else:
@@ -41,6 +50,10 @@ def settle_campaign(*, campaign_id, now=None):
     )
     forget_cached_page(campaign)
     announce(CampaignSettled(campaign_id=campaign.pk, status=campaign.status))
+    if campaign.status == Campaign.Status.SUCCEEDED:
+        commit_campaign_matches(campaign)
+    else:
+        release_campaign_matches(campaign, actor_label="deadline")
     if campaign.status == Campaign.Status.FAILED:
         refund_paid_pledges(campaign, reason="campaign_not_funded")
     return campaign

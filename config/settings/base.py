@@ -291,6 +291,7 @@ WIJKKAPITAAL = {
         "follows": {"ip": "60/h", "user": "30/h"},
         # Honest visitors report once or twice; anonymous visitors count by address only.
         "reports": {"ip": "10/h", "user": "10/h"},
+        "funding": {"ip": "60/h", "user": "30/h"},
     },
 }
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import models
 
 from accounts.models import Organisation, User
 from campaigns.models import Campaign, InitiativePage, Payout, PayoutBatch, Pledge, SpendingProof
@@ -83,3 +84,32 @@ def test_loading_the_demo_queues_no_mail_for_a_worker(
     assert Campaign.objects.filter(status="succeeded").exists()
     assert mailoutbox == []
     assert not Announcement.objects.exists()
+
+
+def test_demo_programmes_match_a_live_initiative_twice():
+    from campaigns.models import FundingProgramme, Match
+    from campaigns.services.matching import programme_ledger
+
+    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", verbosity=0)
+
+    wijkfonds = FundingProgramme.objects.get(slug="gouds-wijkfonds")
+    assert (wijkfonds.organisation.kind, wijkfonds.join_mode) == ("municipality", "automatic")
+    assert (wijkfonds.budget_cents, wijkfonds.cap_per_initiative_cents) == (25_000_00, 5_000_00)
+    corporation = FundingProgramme.objects.get(slug="groen-en-spelen-thuis-in-gouda")
+    assert corporation.organisation.kind == "housing_corporation"
+    assert (corporation.match_numerator, corporation.match_denominator) == (1, 2)
+
+    campaign = Campaign.objects.get(page__slug="speeltuin-de-wip")
+    assert campaign.status == Campaign.Status.LIVE
+    matched = dict(
+        Match.objects.filter(campaign=campaign)
+        .values_list("programme__slug")
+        .annotate(total=models.Sum("amount_cents"))
+    )
+    assert matched == {"gouds-wijkfonds": 80_00, "groen-en-spelen-thuis-in-gouda": 40_00}
+    for programme in (wijkfonds, corporation):
+        programme.refresh_from_db()
+        assert programme.reserved_cents == programme_ledger(programme)["reserved_cents"]
+    bruisplaats = Campaign.objects.get(page__slug="de-bruisplaats")
+    assert not Match.objects.filter(campaign=bruisplaats).exists()

@@ -22,7 +22,16 @@ from wagtail.models import Page, Site
 from accounts.models import Membership, Organisation
 from campaigns import services
 from campaigns.audit import Action
-from campaigns.models import BudgetLine, Campaign, InitiativePage, Pledge
+from campaigns.models import (
+    BudgetLine,
+    Campaign,
+    FundingProgramme,
+    InitiativePage,
+    Match,
+    Pledge,
+)
+from campaigns.services import programmes as programme_services
+from campaigns.services.pledges import create_pledge, mark_paid
 from campaigns.state import fire
 from campaigns.story import text_to_blocks
 from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
@@ -83,6 +92,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for data in content.initiatives(today):
             self.ensure_initiative(data, neighbourhoods[data["neighbourhood"]], residents)
+        self.ensure_programmes(city, today)
         ensure_payouts()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(
@@ -288,3 +298,52 @@ class Command(BaseCommand):
             )
             for n, amount in enumerate(amounts)
         )
+
+    def ensure_programmes(self, city, today):
+        """Gouda's municipal fund (automatic) and the housing corporation's programme (by
+        application), and one live initiative that both match."""
+        moderator = get_user_model().objects.get(email=MODERATOR_EMAIL)
+        for data in content.PROGRAMMES:
+            if FundingProgramme.objects.filter(slug=data["slug"]).exists():
+                continue
+            fields = {k: v for k, v in data.items() if k not in ("organisation", "places")}
+            programme = FundingProgramme(
+                organisation=Organisation.objects.get(slug=data["organisation"]),
+                opens_on=today.replace(month=1, day=1),
+                **fields,
+            )
+            programme_services.save_programme(programme=programme, user=moderator)
+            programme.places.set([city] if data["places"] else [])
+            programme_services.attach_to_live_campaigns(programme_id=programme.pk)
+        campaign = Campaign.objects.select_related("page").get(
+            page__slug=content.MATCHED_INITIATIVE
+        )
+        if Match.objects.filter(campaign=campaign).exists():
+            return
+        initiator = campaign.initiators.first()
+        for programme in FundingProgramme.objects.filter(
+            join_mode=FundingProgramme.JoinMode.APPLICATION
+        ):
+            if (
+                programme.accepts(campaign.page)
+                and not campaign.programme_applications.filter(programme=programme).exists()
+            ):
+                application = programme_services.apply_to_programme(
+                    campaign=campaign,
+                    programme=programme,
+                    user=initiator,
+                    motivation="Een speeltuin midden tussen de huurwoningen.",
+                )
+                admin = programme.organisation.membership_set.first().user
+                programme_services.decide_application(
+                    application=application, user=admin, approve=True, note="Van harte!"
+                )
+        for n, amount in enumerate(content.MATCHED_DONATIONS):
+            pledge, _attempt = create_pledge(
+                campaign=campaign,
+                amount_cents=amount,
+                guest_email=f"verdubbeld{n}.{campaign.page.slug}@example.nl",
+                public_name="Buurman Ruud" if n == 1 else "",
+                is_anonymous=n != 1,
+            )
+            mark_paid(pledge_id=pledge.pk, session_id=f"cs_demo_{pledge.pk}")
