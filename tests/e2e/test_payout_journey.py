@@ -1,6 +1,8 @@
-"""From a funded campaign to a realised one, through a real browser.
+"""From a matched donation to a realised initiative, through a real browser.
 
-The initiator enters the bank account, staff approve the payout and export it as a SEPA
+A fund's programme doubles donations to the initiative; a guest sees that on the page and
+the donation form, gives €100 through the labelled test checkout and sees it doubled. The
+deadline passes and the initiative is funded. The initiator enters the bank account, staff approve the payout and export it as a SEPA
 file in the Wagtail admin (which speaks Dutch here, so admin steps select by markup), the
 bank's confirmation is recorded, the initiator uploads a receipt and sends the account of
 spending, a moderator approves it, and the public page shows "realised" with the spending
@@ -18,7 +20,15 @@ from playwright.sync_api import expect
 from campaigns.models import Campaign, InitiativePage, Payout, PayoutBatch, SpendingProof
 from campaigns.services import recount_totals
 from campaigns.services.settlement import settle_campaign
-from tests.factories import PASSWORD, PledgeFactory, UserFactory, make_initiative, site_tree
+from tests.factories import (
+    PASSWORD,
+    FundingProgrammeFactory,
+    PledgeFactory,
+    UserFactory,
+    approve_programme,
+    make_initiative,
+    site_tree,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -33,7 +43,8 @@ def log_in(page, base_url, email, next_path):
     expect(page).to_have_url(re.compile(rf"{re.escape(next_path)}$"))
 
 
-def funded_campaign():
+def matched_campaign():
+    """A live initiative with €900 given so far, and a programme that doubles donations."""
     _home, _city, neighbourhood = site_tree()
     initiator = UserFactory(email="initiatiefnemer@example.nl")
     campaign = make_initiative(
@@ -43,26 +54,55 @@ def funded_campaign():
         goal_cents=1_000_00,
         budget_lines=2,
     )
-    PledgeFactory(campaign=campaign, amount_cents=1_100_00)
+    PledgeFactory(campaign=campaign, amount_cents=900_00)
     recount_totals(campaign=campaign)
+    programme = FundingProgrammeFactory(name="Gouds Wijkfonds")
+    approve_programme(campaign, programme)
+    campaign.refresh_from_db()
+    return campaign, initiator
+
+
+def give_doubled_donation(visitor, base, campaign, screenshot):
+    visitor.goto(f"{base}/en{campaign.page.url}")
+    expect(visitor.locator(".match-offers")).to_contain_text(
+        "Gouds Wijkfonds doubles your donation: €10 becomes €20"
+    )
+    visitor.locator(".initiative-side a.donate-button").click()
+    expect(visitor.locator(".match-offers")).to_contain_text("doubles your donation")
+    visitor.locator("#id_amount").fill("100")
+    visitor.locator("#id_email").fill("gever@example.nl")
+    visitor.locator("#id_public_name").fill("Buurvrouw Fien")
+    visitor.locator("main form.initiative-form button[type=submit]").click()
+    visitor.locator("main form button[name=outcome][value=pay]").click()
+    expect(visitor.locator("#payment-status")).to_have_class(re.compile(r"\bstatus-paid\b"))
+    visitor.goto(f"{base}/en{campaign.page.url}")
+    expect(visitor.locator(".match-split")).to_contain_text(
+        "€1,000 from 2 neighbours + €100 doubled by Gouds Wijkfonds"
+    )
+    screenshot(visitor, "00-donation-doubled")
+
+
+def deadline_passes(campaign):
     InitiativePage.objects.filter(pk=campaign.page_id).update(
         deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     settle_campaign(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SUCCEEDED
-    return campaign, initiator
 
 
-def test_a_funded_initiative_is_paid_out_accounts_for_its_spending_and_is_realised(
+def test_a_matched_initiative_is_paid_out_accounts_for_its_spending_and_is_realised(
     live_server, new_page, screenshot
 ):
     base = live_server.url
-    campaign, initiator = funded_campaign()
+    campaign, initiator = matched_campaign()
+    give_doubled_donation(new_page(), base, campaign, screenshot)
+    deadline_passes(campaign)
     staff = UserFactory(email="penningmeester@example.nl", is_staff=True, is_superuser=True)
     payout_path = f"/en/initiatives/{campaign.page_id}/payout/"
 
-    # The initiator enters the bank account; the payout is requested.
+    # The initiator enters the bank account; the payout is requested. €1,000 from
+    # neighbours and the fund's €100.
     owner = new_page()
     log_in(owner, base, initiator.email, payout_path)
     expect(owner.locator(".payout-total")).to_have_text(re.compile(r"1,100"))
