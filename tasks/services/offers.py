@@ -90,17 +90,10 @@ def decide_offer(*, offer, accept, user):
         raise OfferNotAllowed(_("This offer is waiting for its giver to agree."))
     if not offer.is_offered:
         raise OfferNotAllowed(_("This offer was already answered."))
-    fire(
-        offer,
-        "accept" if accept else "decline",
-        action=Action.OFFER_ACCEPTED if accept else Action.OFFER_DECLINED,
-        actor=user,
-        update_fields=["decided_at"],
-        amount_cents=offer.estimated_value_cents,
-    )
     if accept:
-        add_support(campaign, offer.supporter_key, ("offer", offer.pk))
-        refresh_fullness(task, user)
+        _answer(offer, "accept", Action.OFFER_ACCEPTED, user, counts=(campaign, task))
+    else:
+        _answer(offer, "decline", Action.OFFER_DECLINED, user)
     announce(OfferDecided(offer_id=offer.pk))
     return offer
 
@@ -243,16 +236,26 @@ def answer_offer_request(*, offer, consent, user):
         raise OfferNotAllowed(_("This request was already answered."))
     if consent and task.is_done:
         raise OfferNotAllowed(_("This task is already done."))
+    if consent:
+        _answer(offer, "consent", Action.OFFER_CONSENTED, user, counts=(campaign, task))
+    else:
+        _answer(offer, "refuse", Action.OFFER_REFUSED, user)
+    announce(OfferRequestAnswered(offer_id=offer.pk))
+    return offer
+
+
+def _answer(offer, transition, action, user, counts=None):
+    """Fire the answer on a locked offer; ``counts=(campaign, task)`` when the offer now
+    counts as support and covers its task."""
     fire(
         offer,
-        "consent" if consent else "refuse",
-        action=Action.OFFER_CONSENTED if consent else Action.OFFER_REFUSED,
+        transition,
+        action=action,
         actor=user,
         update_fields=["decided_at"],
         amount_cents=offer.estimated_value_cents,
     )
-    if consent:
+    if counts is not None:
+        campaign, task = counts
         add_support(campaign, offer.supporter_key, ("offer", offer.pk))
         refresh_fullness(task, user)
-    announce(OfferRequestAnswered(offer_id=offer.pk))
-    return offer
