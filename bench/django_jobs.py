@@ -188,7 +188,8 @@ def _plain_sends(template, recipients, batch_size):
 def notification_fanout(slug, total, batch_size, profile_path=""):
     """Post an update to a campaign with ``total`` supporters; time the whole hand-off.
 
-    Guest donors are added (paid pledges, a quarter of them in English) until the campaign
+    Guest donors who opted in to updates are added (paid pledges, a quarter of them in
+    English) until the campaign
     has exactly ``total`` recipients for updates. ``post_update`` then runs as in
     production: its ``UpdatePosted`` announcement runs ``notifications.jobs.fan_out``, which
     splits the audience into ``send_message`` jobs of ``batch_size`` (run eagerly here, as
@@ -215,7 +216,7 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
     campaign = Campaign.objects.select_related("page").get(page__slug=slug)
 
     def wanted():
-        recipients = supporter_recipients(campaign, with_followers=True)
+        recipients = supporter_recipients(campaign, with_followers=True, updates=True)
         opted_out = set(
             NotificationPreference.objects.filter(
                 email__in=[r.email for r in recipients], updates=False
@@ -239,6 +240,7 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
                 language="en" if index % 4 == 0 else "nl",
                 status=Pledge.Status.PAID,
                 paid_at=now,
+                wants_updates=True,  # guests hear of updates only when they opted in
             )
             for index in range(missing)
         ],
