@@ -96,6 +96,7 @@ def test_allauth_mail_uses_the_layout_name_and_language(client):
     assert "Wijkkapitaal</p>" in html
     assert "/accounts/confirm-email/" in html
     assert "Hello from" not in message.body
+    assert "127.0.0.1:8300 " not in message.body  # the platform's name, not the host
 
 
 def test_allauth_mail_in_english_under_en(client):
