@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point where the demo is served: `make demo PORT=8300` gives :8300.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo install test lint bench messages clean
 
@@ -17,7 +19,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo_data
+	BASE_URL=$(BASE_URL) $(PY) manage.py load_demo_data
 	@echo ""
 	@echo "Wijkkapitaal runs at http://$(HOST):$(PORT)/ (English at /en/)."
 	@echo "Moderators log in to the Wagtail admin at http://$(HOST):$(PORT)/admin/"
@@ -25,7 +27,7 @@ demo: install
 	@echo "Residents: anouk@example.nl / wijkdemo (and the others in demo/content.py)."
 	@echo "E-mails (sign-up confirmations) are printed in this terminal."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	BASE_URL=$(BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

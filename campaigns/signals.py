@@ -3,7 +3,13 @@
 from django.dispatch import receiver
 from django_fsm import can_proceed
 from wagtail.models import TaskState
-from wagtail.signals import page_published, workflow_cancelled, workflow_rejected
+from wagtail.signals import (
+    page_published,
+    workflow_cancelled,
+    workflow_rejected,
+    workflow_submitted,
+)
+from wagtail.users.models import UserProfile
 
 from campaigns import services
 from campaigns.models import Campaign, InitiativePage
@@ -19,6 +25,33 @@ def initiative_published(sender, instance, revision=None, **kwargs):
     if campaign is not None and can_proceed(campaign.approve):
         user = getattr(revision, "user", None) if revision else None
         services.mark_live(campaign=campaign, user=kwargs.get("user") or user)
+
+
+WAGTAIL_NOTIFICATIONS = (
+    "submitted_notifications",
+    "approved_notifications",
+    "rejected_notifications",
+    "updated_comments_notifications",
+)
+
+
+@receiver(workflow_submitted)
+def keep_admin_mail_from_residents(sender, instance, user=None, **kwargs):
+    """Residents hear about moderation from the platform's own messages, never from Wagtail.
+
+    Wagtail mails the submitter of a workflow when it is approved or rejected, with a link
+    into the admin. It sends those only to users whose Wagtail ``UserProfile`` allows that
+    kind of notification (the switches of Wagtail's own account settings), so a submitter
+    who cannot open the admin gets the switches turned off here, as they submit and before
+    any decision. Moderators keep whatever they chose.
+    """
+    requester = instance.requested_by
+    if requester is None or requester.has_perm("wagtailadmin.access_admin"):
+        return
+    profile = UserProfile.get_for_user(requester)
+    for name in WAGTAIL_NOTIFICATIONS:
+        setattr(profile, name, False)
+    profile.save(update_fields=WAGTAIL_NOTIFICATIONS)
 
 
 @receiver(workflow_rejected)

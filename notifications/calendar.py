@@ -1,6 +1,6 @@
 """A minimal iCalendar (RFC 5545) event for a task, attached to sign-up confirmations."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -31,9 +31,22 @@ def _fold(line):
     return "\r\n ".join(parts)
 
 
+SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def sequence_now():
+    """The event's revision number: minutes since 2024, so each later file wins.
+
+    Calendars keep the copy with the highest ``SEQUENCE`` for a UID; a clock-based number
+    orders a changed time, a withdrawal and a later sign-up again without stored state.
+    """
+    return int((timezone.now() - SEQUENCE_EPOCH).total_seconds() // 60)
+
+
 def task_ics(task, url="", cancelled=False):
     """The task as a calendar event; ``cancelled`` removes it from the helper's calendar
-    (same UID, ``METHOD:CANCEL``), after they withdrew."""
+    (same UID, ``METHOD:CANCEL``), after they withdrew. Sent again after a change, the
+    same UID with a higher ``SEQUENCE`` moves the event in the helper's calendar."""
     starts = task.starts_at
     ends = task.ends_at or (starts + timedelta(hours=float(task.estimated_hours or 2)))
 
@@ -54,10 +67,11 @@ def task_ics(task, url="", cancelled=False):
         f"SUMMARY:{_escape(task.title)}",
         f"LOCATION:{_escape(task.place)}",
         f"DESCRIPTION:{_escape(task.description)}",
+        f"SEQUENCE:{sequence_now()}",
     ]
     if url:
         lines.append(f"URL:{url}")
     if cancelled:
-        lines += ["STATUS:CANCELLED", "SEQUENCE:1"]
+        lines.append("STATUS:CANCELLED")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -117,6 +117,13 @@ class TaskChanged(Message):
             "page_url": page_url(self.obj.initiative),
         }
 
+    def attachments(self, recipient):
+        """The event at its new time, replacing the one from the sign-up in their calendar."""
+        task = self.obj
+        if task.starts_at is None:
+            return []
+        return [("taak.ics", task_ics(task, page_url(task.initiative)), "text/calendar")]
+
 
 @register
 class TaskCancelled(Message):
