@@ -50,16 +50,16 @@ def lock_campaign(campaign_id):
     )
 
 
-def lock_programmes(campaign_id):
-    """Lock the programmes with an approved application of the campaign, in id order.
+def lock_programmes(*campaign_ids):
+    """Lock the programmes with an approved application of the campaigns, in id order.
 
-    The caller holds the campaign lock. A programme's running totals (reserved, committed,
+    The caller holds the campaigns' locks. A programme's running totals (reserved, committed,
     paid out) change only under its lock, and its lock comes after the campaign's and
     before any pledge's, so two campaigns matched by one programme wait for each other only
     on the programme row. One indexed query, also for a campaign that no programme matches.
     """
     approved = ProgrammeApplication.objects.filter(
-        campaign_id=campaign_id, status=ProgrammeApplication.Status.APPROVED
+        campaign_id__in=campaign_ids, status=ProgrammeApplication.Status.APPROVED
     ).values("programme_id")
     return list(FundingProgramme.objects.filter(pk__in=approved).order_by("pk").select_for_update())
 

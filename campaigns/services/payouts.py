@@ -1,7 +1,7 @@
 """Payouts: the initiators' account, the amount, approval, the SEPA batch and payment.
 
-Lock order (see ``campaigns.services.locks``): the campaign, then its payout, then the
-batch. A service over several payouts locks their campaigns in ascending id order, so
+Lock order (see ``campaigns.services.locks``): the campaign, then the programmes that
+match it, then its payout, then the batch. A service over several payouts locks their campaigns in ascending id order, so
 two batch runs at once serialise on the first campaign and the second finds nothing left
 to batch.
 """
@@ -20,7 +20,7 @@ from campaigns.events import PayoutPaid
 from campaigns.models import Campaign, Payout, PayoutAccount, PayoutBatch
 from campaigns.permissions import can_approve_payouts, is_initiator
 from campaigns.services.errors import ServiceError, TransitionNotAllowed
-from campaigns.services.locks import lock_campaign
+from campaigns.services.locks import lock_campaign, lock_programmes
 from campaigns.services.matching import committed_match_cents, pay_out_campaign_matches
 from campaigns.state import fire
 from core.events import announce
@@ -314,6 +314,7 @@ def mark_batch_paid(*, batch, user):
     )
     for campaign_id in campaign_ids:
         lock_campaign(campaign_id)
+    lock_programmes(*campaign_ids)  # their matches are paid out below
     payouts = list(
         Payout.objects.select_for_update().filter(batch_id=batch.pk).order_by("campaign_id")
     )
@@ -339,8 +340,7 @@ def mark_batch_paid(*, batch, user):
             update_fields=["paid_at"],
             amount_cents=payout.amount_cents,
         )
-        # The funds' committed matches went out in this transfer (programmes are locked
-        # after the campaigns, as everywhere).
+        # The funds' committed matches went out in this transfer.
         pay_out_campaign_matches(payout.campaign, actor=user)
         announce(PayoutPaid(payout_id=payout.pk))
     return batch
