@@ -12,6 +12,7 @@ from wagtail.models import Site
 from campaigns.models.pages import Category
 from cms.money import format_money
 from tasks.capital import charts, meter
+from tasks.templatetags.task_tags import whole_hours
 
 register = template.Library()
 
@@ -32,7 +33,7 @@ def capital_meter(context, scope=None):
 
 
 def _hours(value):
-    return f"{value:n}".rstrip("0").rstrip(".") if value else "0"
+    return str(whole_hours(value))
 
 
 MEASURES = [
