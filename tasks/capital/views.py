@@ -8,6 +8,7 @@ not store the rendered file.
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
@@ -82,7 +83,7 @@ def _meta(request, place):
         "licence": "https://creativecommons.org/licenses/by/4.0/",
         "place": place,
         "min_donors": MIN_DONORS,
-        "documentation": request.build_absolute_uri(request.path.rsplit("/", 2)[0] + "/"),
+        "documentation": request.build_absolute_uri(reverse("open_data")),
     }
 
 

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from accounts.models import Organisation
+from cms.money import format_money
 from tasks.capital.disclosure import withheld
 from tasks.capital.meter import measure
 from tests.capital.helpers import download, export_totals, json_rows, random_neighbourhood_data
@@ -163,3 +165,28 @@ def test_downloads_are_cacheable(client):
     response = client.get(f"/open-data/{place}/months.csv")
     assert "max-age=3600" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
+
+
+def test_initiative_export_takes_a_fixed_number_of_queries(client):
+    _home, city, neighbourhood = site_tree()
+    place = city.url_path.split("/", 2)[2].strip("/")
+    counts = []
+    for size in (1, 4):
+        random_neighbourhood_data(neighbourhood, seed=10 + size, initiatives=size)
+        download(client, f"/open-data/{place}/initiatives.json")  # Wagtail's site root paths
+        with CaptureQueriesContext(connection) as queries:
+            body = json.loads(download(client, f"/open-data/{place}/initiatives.json"))
+        counts.append(len(queries))
+    assert len(body["initiatives"]) >= 5
+    assert body["documentation"] == "http://testserver/open-data/"
+    assert counts[0] == counts[1]
+
+
+def test_home_page_shows_the_platform_totals(client):
+    _home, _city, neighbourhood = site_tree()
+    campaign = make_initiative(neighbourhood)
+    pay(campaign, 12_345)
+    body = client.get("/").content.decode()
+    assert "gemobiliseerd" in body
+    assert escape(format_money(12_345)) in body
+    assert "Uren zijn een schatting" in body
