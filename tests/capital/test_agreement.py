@@ -58,6 +58,11 @@ def _check_no_personal_data(client, scope, names):
         assert not EMAIL.search(body), url
         for name in names:
             assert name not in body, (url, name)
+    grants = client.get(f"/open-data/{place}/grants-360giving.json")
+    if grants.status_code == 200:
+        body = b"".join(grants.streaming_content).decode()
+        assert not EMAIL.search(body)
+        assert not any(name in body for name in names)
 
 
 def _people_names():
