@@ -115,6 +115,14 @@ class PlatformSettings(BaseSiteSetting):
         related_name="+",
         help_text=_("Linked from every footer, the sign-up and the donate form."),
     )
+    volunteer_hour_value_cents = models.PositiveIntegerField(
+        _("value of a volunteer hour (cents)"),
+        default=15_00,
+        help_text=_(
+            "Used for the headline figure of the wijkkapitaal meter. The default, 15 euro, is "
+            "a replacement-cost value close to the Dutch statutory minimum hourly wage."
+        ),
+    )
     terms_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("terms of use"),
@@ -129,6 +137,7 @@ class PlatformSettings(BaseSiteSetting):
         FieldPanel("contact_email"),
         FieldPanel("privacy_page"),
         FieldPanel("terms_page"),
+        FieldPanel("volunteer_hour_value_cents"),
     ]
 
     class Meta:

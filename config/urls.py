@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("my-account/", include("accounts.privacy_urls")),
     path("e-mail/", include("notifications.urls")),
     path("report/", include("core.urls")),
+    path("open-data/", include("tasks.capital.urls")),
     # Wagtail's page view, after its /_util/ password view for restricted pages.
     path("_util/login/", to_login),
     path("", include(wagtail_urls)),

@@ -280,6 +280,10 @@ WIJKKAPITAAL = {
     # Fragments of the initiative page, keyed on the campaign's cache_version.
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
+    # The wijkkapitaal meter of neighbourhoods, cities and the home page (tasks/capital).
+    "CAPITAL_CACHE_SECONDS": env.int("CAPITAL_CACHE_SECONDS", default=5 * 60),
+    # Cache-Control max-age of the open-data downloads (/open-data/).
+    "OPEN_DATA_CACHE_SECONDS": env.int("OPEN_DATA_CACHE_SECONDS", default=60 * 60),
     # What creates rows or sends mail, limited per client IP and per account (django-ratelimit
     # rates, "count/period": s, m, h, d, e.g. "10/h" or "5/10m"). The 429 comes before
     # anything is written; see core/ratelimits.py for which views belong to which group.

@@ -12,6 +12,9 @@ PAGES = [
     pytest.param("/", id="home"),
     pytest.param("/gouda/binnenstad/", id="neighbourhood"),
     pytest.param("/gouda/binnenstad/de-bruisplaats/", id="initiative"),
+    pytest.param("/gouda/", id="city"),
+    pytest.param("/open-data/", id="open-data"),
+    pytest.param("/en/open-data/", id="open-data-en"),
 ]
 
 
