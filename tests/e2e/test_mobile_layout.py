@@ -176,3 +176,32 @@ def test_the_navigation_is_open_on_a_wide_screen(live_server, demo_data, open_pa
     page.goto(f"{live_server.url}/")
     expect(page.locator("header .menu-toggle")).to_be_hidden()
     expect(main_link(page)).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "screens"),
+    [
+        pytest.param(PHONE, 1.5, id="phone"),
+        pytest.param({"width": 1280, "height": 900}, 1, id="desktop"),
+    ],
+)
+def test_the_donate_button_and_the_way_to_help_follow_the_title(
+    live_server, demo_data, open_page, screenshot, viewport, screens
+):
+    page = open_page(viewport)
+    page.goto(f"{live_server.url}{initiative().url}")
+    screenshot(page, "initiative", full_page=False)
+    limit = viewport["height"] * screens
+    donate = page.locator(".initiative-funding a.donate-button")
+    help_entry = page.locator(".initiative-funding .help-entry a[href='#tasks']")
+    expect(donate).to_be_visible()
+    expect(help_entry).to_be_visible()
+    story = page.locator("#story-heading").bounding_box()
+    for element in (donate, help_entry):
+        box = element.bounding_box()
+        assert box["y"] + box["height"] <= limit, (viewport, box)
+    if viewport is PHONE:
+        # On a phone the funding box comes between the summary and the story.
+        assert donate.bounding_box()["y"] < story["y"]
+    help_entry.click()
+    expect(page.locator("#tasks")).to_be_in_viewport()
