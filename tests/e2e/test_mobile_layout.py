@@ -4,6 +4,7 @@ header with a menu button, and the Donate button near the top of an initiative."
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
@@ -11,10 +12,12 @@ from campaigns.models import InitiativePage
 from campaigns.services.pledges import create_pledge, mark_paid
 from tasks.models import Task
 from tasks.services.signups import sign_up
+from tests.e2e.test_accessibility import BLOCKING_IMPACTS, describe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 PASSWORD = "wijkdemo"  # every demo resident's password (demo/management/commands/load_demo_data.py)
 INITIATOR_EMAIL = "sanne@example.nl"
 NEIGHBOUR_EMAIL = "anouk@example.nl"
@@ -71,9 +74,9 @@ def open_page(browser):
         context.close()
 
 
-@pytest.fixture
-def phone(open_page):
-    return open_page(PHONE)
+@pytest.fixture(params=[PHONE, SMALL_PHONE], ids=["390px", "360px"])
+def phone(open_page, request):
+    return open_page(request.param)
 
 
 def log_in(page, base_url, email):
@@ -137,7 +140,8 @@ def main_link(page):
     return page.locator("header nav.main-nav a", has_text="Initiatieven")
 
 
-def test_the_menu_button_opens_the_navigation_by_keyboard(live_server, demo_data, phone):
+def test_the_menu_button_opens_the_navigation_by_keyboard(live_server, demo_data, open_page):
+    phone = open_page(PHONE)
     phone.goto(f"{live_server.url}/")
     toggle = phone.locator("header .menu-toggle")
     expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -150,6 +154,10 @@ def test_the_menu_button_opens_the_navigation_by_keyboard(live_server, demo_data
     for link in phone.locator("header nav.main-nav a").all():
         box = link.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+    results = Axe().run(phone)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, describe(blocking)
 
     phone.keyboard.press("Tab")
     phone.keyboard.press("Escape")
