@@ -47,6 +47,12 @@ def done_count(tasks):
 
 
 @register.filter
+def open_count(tasks):
+    """How many tasks still look for people or things (neither full nor done)."""
+    return sum(1 for task in tasks if task.status == Task.Status.OPEN)
+
+
+@register.filter
 def is_hands_on(task):
     """Hands and skills are given by people signing up; space and material by offers."""
     return task.kind in Task.PEOPLE_KINDS

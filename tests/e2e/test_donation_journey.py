@@ -36,7 +36,7 @@ def shown_total(page):
 
 def supporters_count(page):
     facts = page.locator(
-        ".initiative-side dl.facts > div", has=page.locator("dt:text-is('Supporters')")
+        ".initiative-side > dl.facts > div", has=page.locator("dt:text-is('Supporters')")
     )
     return facts.locator("dd")
 

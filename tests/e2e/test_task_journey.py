@@ -38,7 +38,7 @@ def log_in(page, base_url, email, next_path):
 
 def supporters_count(page):
     facts = page.locator(
-        ".initiative-side dl.facts > div", has=page.locator("dt:text-is('Supporters')")
+        ".initiative-side > dl.facts > div", has=page.locator("dt:text-is('Supporters')")
     )
     return facts.locator("dd")
 
