@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, normalise_kvk_number
+from accounts.models import KVK_NUMBER_TAKEN, Organisation, normalise_kvk_number
 from core.forms import TOO_LONG, ImageUploadField, SingleLineCharField
 
 
@@ -47,9 +47,7 @@ class OrganisationForm(forms.ModelForm):
         number = normalise_kvk_number(self.cleaned_data.get("kvk_number"))
         taken = Organisation.objects.filter(kvk_number=number).exclude(pk=self.instance.pk)
         if number and taken.exists():
-            raise forms.ValidationError(
-                Organisation._meta.constraints[0].violation_error_message, code="unique"
-            )
+            raise forms.ValidationError(KVK_NUMBER_TAKEN, code="unique")
         return number
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.dispatch import receiver
 
 from accounts import privacy
 
@@ -18,6 +19,11 @@ from accounts import privacy
 def build_data_export(self, export_id):
     """Build one export; running it twice builds it once (a ready export is left alone)."""
     return privacy.build_data_export(export_id)
+
+
+@receiver(privacy.export_requested, dispatch_uid="accounts.jobs.queue_data_export")
+def queue_data_export(sender, export_id, **kwargs):
+    build_data_export.delay(export_id)
 
 
 @shared_task

@@ -79,6 +79,12 @@ def normalise_kvk_number(value):
     return re.sub(r"[\s.\-]", "", value or "")
 
 
+KVK_NUMBER_TAKEN = _(
+    "This KvK number already belongs to an organisation on the platform. "
+    "If it is yours, please contact us."
+)
+
+
 class Organisation(models.Model):
     """A business, association, housing corporation, municipality or fund in a neighbourhood."""
 
@@ -148,10 +154,7 @@ class Organisation(models.Model):
                 fields=["kvk_number"],
                 condition=~models.Q(kvk_number=""),
                 name="unique_kvk_number",
-                violation_error_message=_(
-                    "This KvK number already belongs to an organisation on the platform. "
-                    "If it is yours, please contact us."
-                ),
+                violation_error_message=KVK_NUMBER_TAKEN,
             )
         ]
 

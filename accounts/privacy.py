@@ -4,15 +4,14 @@ The data itself is gathered and erased by the parts each app registers
 (:mod:`accounts.personal_data`); this module holds the services around them.
 """
 
-import logging
 import secrets
 from datetime import timedelta
 
-from celery import current_app
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +23,9 @@ from core.errors import ServiceError
 from core.events import announce
 from core.models import Report
 
-logger = logging.getLogger(__name__)
+# Sent after the commit of a new export request, with ``export_id``.
+export_requested = Signal()
 
-BUILD_JOB = "accounts.jobs.build_data_export"
 EXPORT_LIFETIME = timedelta(days=7)
 # A new export is built at most this often; a request in between returns the last one.
 EXPORT_INTERVAL = timedelta(hours=1)
@@ -143,17 +142,12 @@ def request_data_export(*, user):
     if recent is not None:
         return recent, False
     export = DataExport.objects.create(user=user, token=secrets.token_urlsafe(32))
-    transaction.on_commit(lambda: _enqueue(export.pk), robust=True)
+    # ``accounts.jobs`` queues the build on this signal (it imports this module); should the
+    # broker be down, the sweep queues it later.
+    transaction.on_commit(
+        lambda: export_requested.send(sender=DataExport, export_id=export.pk), robust=True
+    )
     return export, True
-
-
-def _enqueue(export_id):
-    """Queue the job by name (``accounts.jobs`` imports this module); if the broker is down,
-    the sweep queues it later."""
-    try:
-        current_app.tasks[BUILD_JOB].delay(export_id)
-    except Exception:
-        logger.warning("Could not queue data export %s; the sweep will", export_id, exc_info=True)
 
 
 def render_export_html(data, user):
