@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_delete
 
-        from accounts import jobs  # noqa: F401  (registers the jobs queued by name)
+        from accounts import jobs  # noqa: F401  (connects the receiver that queues exports)
         from accounts.models import User
         from accounts.personal_data import erase_on_delete, register_personal_data
         from accounts.privacy import AccountPart
