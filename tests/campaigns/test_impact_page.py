@@ -152,3 +152,9 @@ def test_the_initiators_data_export_holds_the_story(realised):
     written = parts["campaigns"]["impact_reports_written"]
     assert written[0]["participants"] == 140
     assert written[0]["initiative"] == "Bruisplaats"
+
+
+def test_the_open_data_dictionary_explains_participants(client, realised):
+    body = client.get("/en/open-data/").content.decode()
+    assert "<code>participants</code>" in body
+    assert "Not included in any amount." in body
