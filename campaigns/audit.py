@@ -21,6 +21,7 @@ class Action:
     CAMPAIGN_REALISED = "realised"
     CAMPAIGN_CANCELLED = "cancelled"
     UPDATE_POSTED = "update_posted"
+    IMPACT_REPORTED = "impact_reported"
     # Pledges, payments and refunds
     PLEDGE_CREATED = "pledge_created"
     PAYMENT_RETRIED = "payment_retried"

@@ -15,7 +15,15 @@ from wagtail.models import Site
 from accounts.personal_data import Blocker
 from campaigns import audit
 from campaigns.audit import Action
-from campaigns.models import AuditEntry, Campaign, DigestItem, Follow, InitiativeUpdate, Pledge
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    DigestItem,
+    Follow,
+    ImpactReport,
+    InitiativeUpdate,
+    Pledge,
+)
 from campaigns.services.locks import lock_campaign
 from campaigns.services.retention import events_of_pledges, prune_events
 from campaigns.services.totals import forget_cached_page
@@ -59,6 +67,17 @@ class CampaignsPart:
             "updates_written": [
                 {"title": update.title, "text": update.body, "posted": _when(update.created_at)}
                 for update in InitiativeUpdate.objects.filter(author=user)
+            ],
+            "impact_reports_written": [
+                {
+                    "initiative": report.campaign.page.title,
+                    "participants": report.participants,
+                    "text": report.story,
+                    "updated": _when(report.updated_at),
+                }
+                for report in ImpactReport.objects.filter(author=user).select_related(
+                    "campaign__page"
+                )
             ],
             "following": [
                 {"initiative": follow.campaign.page.title, "since": _when(follow.created_at)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import browse, donations, manage, payouts, spending, updates
+from campaigns.views import browse, donations, impact, manage, payouts, spending, updates
 
 app_name = "campaigns"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:page_id>/follow/", updates.follow, name="follow"),
     path("<int:page_id>/payout/", payouts.payout, name="payout"),
     path("<int:page_id>/spending/", spending.spending, name="spending"),
+    path("<int:page_id>/impact/", impact.impact_report, name="impact"),
     path("receipts/<int:receipt_id>/", spending.receipt_file, name="receipt_file"),
 ]

@@ -23,6 +23,9 @@ CANCEL_REASON = 1_000
 # Updates
 UPDATE_TITLE = 140
 UPDATE_BODY = 10_000
+# Impact after realisation
+IMPACT_STORY = 3_000
+IMAGE_ALT_TEXT = 200
 # Tasks and offers
 TASK_DESCRIPTION = 2_000
 # Organisations and people

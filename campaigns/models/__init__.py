@@ -1,6 +1,7 @@
 from campaigns.models.audit import AuditEntry
 from campaigns.models.campaign import Campaign
 from campaigns.models.funding import FundingProgramme, Match, ProgrammeApplication
+from campaigns.models.impact import ImpactPhoto, ImpactReport
 from campaigns.models.ledger import PaymentAttempt, Pledge, Refund, WebhookEvent
 from campaigns.models.pages import BudgetLine, Category, FundingModel, InitiativePage
 from campaigns.models.payouts import Payout, PayoutAccount, PayoutBatch
@@ -14,6 +15,8 @@ __all__ = [
     "Category",
     "DigestItem",
     "Follow",
+    "ImpactPhoto",
+    "ImpactReport",
     "InitiativeUpdate",
     "FundingModel",
     "FundingProgramme",

@@ -3,6 +3,7 @@
 from django import template
 
 from campaigns.queries import initiative_cards
+from campaigns.services.impact import visible_report
 from campaigns.services.spending import spending_per_budget_line
 
 register = template.Library()
@@ -28,3 +29,11 @@ def spending_lines(campaign):
     if campaign is None:
         return []
     return spending_per_budget_line(campaign)
+
+
+@register.simple_tag
+def impact_report(campaign):
+    """The impact report the public sees (participants, story, photos), or None."""
+    if campaign is None:
+        return None
+    return visible_report(campaign)

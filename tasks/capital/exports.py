@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from campaigns.models import Match, Pledge
+from campaigns.models import ImpactReport, Match, Pledge
 from cms.models import NeighbourhoodPage
 from core.text import spreadsheet_safe
 from tasks.capital.disclosure import MIN_DONORS, withheld
@@ -37,8 +37,8 @@ COMBINED = "combined"
 
 INITIATIVE_FIELDS = [
     "title", "neighbourhood", "category", "status", "goal_cents", "raised_cents",
-    "matched_cents", "hours", "in_kind_cents", "supporters", "tasks_done", "live_at",
-    "deadline", "closed_at", "url",
+    "matched_cents", "hours", "in_kind_cents", "supporters", "tasks_done", "participants",
+    "live_at", "deadline", "closed_at", "url",
 ]  # fmt: skip
 MONTH_FIELDS = ["month", "raised_cents", "matched_cents", "hours", "in_kind_cents"]
 HOURS_FIELD = SignUp._meta.get_field("hours_confirmed")
@@ -57,6 +57,7 @@ def annotated_campaigns(scope):
     matches = Match.objects.filter(campaign_id=OuterRef("pk"), status__in=Match.ACTIVE_STATUSES)
     pledges = Pledge.objects.filter(campaign_id=OuterRef("pk"), status__in=Pledge.COUNTED_STATUSES)
     done = Task.objects.filter(initiative_id=page, status=Task.Status.DONE)
+    impact = ImpactReport.objects.filter(campaign_id=OuterRef("pk"), hidden_at__isnull=True)
     whole = IntegerField()
     return public_campaigns(scope).annotate(
         matched=_total(matches, "campaign", "amount_cents", whole),
@@ -65,6 +66,7 @@ def annotated_campaigns(scope):
         tasks_done=Coalesce(
             Subquery(done.values("initiative").annotate(n=Count("pk")).values("n")), 0
         ),
+        participants=Coalesce(Subquery(impact.values("participants")[:1]), 0),
         donors=Coalesce(
             Subquery(pledges.values("campaign").annotate(n=donor_count()).values("n")), 0
         ),
@@ -113,6 +115,7 @@ def initiative_rows(scope, absolute_url):
             "in_kind_cents": campaign.in_kind,
             "supporters": campaign.supporter_count,
             "tasks_done": campaign.tasks_done,
+            "participants": campaign.participants,
             "live_at": campaign.live_at,
             "deadline": page.deadline,
             "closed_at": campaign.closed_at,

@@ -3,6 +3,9 @@
 Money from residents is ``Campaign.raised_cents`` (the ledger's counted pledges), money
 matched by funds the active matches (reserved, committed or paid out), hours the
 confirmed hours of done sign-ups, in-kind the estimated value of accepted offers.
+Participants are those the initiators of realised initiatives reported afterwards
+(``ImpactReport``, unless a moderator hid it): people, not euros, so they are a part of
+their own and never added into "mobilised".
 Every figure is one aggregate query over the scope, whatever its number of initiatives.
 The headline "mobilised" values an hour at ``PlatformSettings.volunteer_hour_value_cents``.
 """
@@ -16,7 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from wagtail.models import Site
 
-from campaigns.models import Campaign, Match, Pledge
+from campaigns.models import Campaign, ImpactReport, Match, Pledge
 from campaigns.services.totals import distinct_supporters
 from cms.models import PlatformSettings
 from tasks.models import Offer, SignUp, Task
@@ -54,6 +57,11 @@ def accepted_offers(campaigns):
     )
 
 
+def impact_reports(campaigns):
+    """The impact reports the public sees, of these campaigns."""
+    return ImpactReport.objects.filter(campaign__in=campaigns, hidden_at__isnull=True)
+
+
 def hour_value_cents(site=None):
     """The value of one volunteer hour, from the site's platform settings."""
     site = site or Site.objects.filter(is_default_site=True).first()
@@ -81,6 +89,7 @@ class Meter:
     tasks_done: int = 0
     initiatives: int = 0
     realised: int = 0
+    participants: int = 0
     hour_value_cents: int = DEFAULT_HOUR_VALUE_CENTS
     extra: dict = field(default_factory=dict)
 
@@ -98,11 +107,17 @@ class Meter:
 
     @property
     def is_empty(self):
-        return not (self.money_cents or self.hours or self.in_kind_cents or self.supporters)
+        return not (
+            self.money_cents
+            or self.hours
+            or self.in_kind_cents
+            or self.supporters
+            or self.participants
+        )
 
 
 def measure(scope=None, *, rate_cents=None):
-    """The meter of a scope, read with a fixed number of queries (six, plus three supporters)."""
+    """The meter of a scope, read with a fixed number of queries (seven, plus three supporters)."""
     campaigns = public_campaigns(scope)
     counts = campaigns.aggregate(
         raised=Sum("raised_cents", default=0),
@@ -122,6 +137,7 @@ def measure(scope=None, *, rate_cents=None):
         ).count(),
         initiatives=counts["initiatives"],
         realised=counts["realised"],
+        participants=impact_reports(campaigns).aggregate(t=Sum("participants", default=0))["t"],
         hour_value_cents=hour_value_cents() if rate_cents is None else rate_cents,
     )
 

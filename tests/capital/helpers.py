@@ -6,10 +6,13 @@ import json
 import random
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 
-from campaigns.models import Match
+from campaigns.models import Campaign, ImpactReport, Match
 from campaigns.services import ledger_totals
+from campaigns.services.impact import save_impact_report
+from core.moderation import file_report, hide_reported
 from tasks.capital.meter import public_campaigns
 from tasks.models import Offer, SignUp, Task
 from tasks.services.offers import decide_offer, make_offer
@@ -19,6 +22,7 @@ from tests.factories import (
     UserFactory,
     approve_programme,
     make_initiative,
+    moderator,
     pay,
 )
 
@@ -40,7 +44,7 @@ def csv_rows(client, url):
 
 def ledger(scope):
     """Totals recomputed from the ledger and the task rows, campaign by campaign."""
-    raised = matched = in_kind = tasks_done = 0
+    raised = matched = in_kind = tasks_done = participants = 0
     hours = Decimal(0)
     for campaign in public_campaigns(scope):
         raised += ledger_totals(campaign)[0]
@@ -58,12 +62,16 @@ def ledger(scope):
         tasks_done += Task.objects.filter(
             initiative_id=campaign.page_id, status=Task.Status.DONE
         ).count()
+        report = ImpactReport.objects.filter(campaign=campaign).first()
+        if report is not None and report.hidden_at is None:
+            participants += report.participants
     return {
         "raised_cents": raised,
         "matched_cents": matched,
         "hours": hours,
         "in_kind_cents": in_kind,
         "tasks_done": tasks_done,
+        "participants": participants,
     }
 
 
@@ -127,7 +135,36 @@ def random_neighbourhood_data(neighbourhood, seed, *, initiatives=4):
                 estimated_value_cents=rng.randint(1, 500) * 100,
             )
             decide_offer(offer=offer, accept=True, user=initiator)
+    realise_some_with_impact(neighbourhood, seed)
     return people
+
+
+def realise_some_with_impact(neighbourhood, seed):
+    """Realise some of the initiatives and report their participants; a moderator hides
+    one report, which then counts nowhere. Its own random stream leaves the rest alone."""
+    rng = random.Random(f"impact-{seed}")
+    campaigns = Campaign.objects.filter(page__path__startswith=neighbourhood.path).order_by("pk")
+    reports = []
+    for campaign in campaigns:
+        if rng.random() < 0.6:
+            Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.REALISED)
+            campaign.refresh_from_db()
+            reports.append(
+                save_impact_report(
+                    campaign=campaign,
+                    user=campaign.initiators.first(),
+                    participants=rng.randint(1, 400),
+                    story="Het is gelukt.",
+                )
+            )
+    if len(reports) > 1:
+        hidden = reports[rng.randrange(len(reports))]
+        file_report(key="impact", object_id=hidden.pk, reason="spam")
+        hide_reported(
+            content_type=ContentType.objects.get_for_model(ImpactReport),
+            object_id=hidden.pk,
+            actor=moderator(),
+        )
 
 
 def meter_totals(meter):

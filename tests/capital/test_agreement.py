@@ -37,13 +37,25 @@ def _check_three_figures(client, scope):
     meter = measure(scope)
     assert meter_totals(meter) == {k: expected[k] for k in meter_totals(meter)}
     assert meter.tasks_done == expected["tasks_done"]
+    assert meter.participants == expected["participants"]
     for kind in ("initiatives", "months"):
-        from_json = export_totals(json_rows(client, f"/open-data/{place}/{kind}.json", kind))
-        from_csv = export_totals(csv_rows(client, f"/open-data/{place}/{kind}.csv"))
+        json_data = json_rows(client, f"/open-data/{place}/{kind}.json", kind)
+        csv_data = csv_rows(client, f"/open-data/{place}/{kind}.csv")
+        from_json, from_csv = export_totals(json_data), export_totals(csv_data)
         assert from_json == from_csv == meter_totals(meter), kind
+        if kind == "initiatives":
+            assert participants_total(json_data) == participants_total(csv_data)
+            assert participants_total(json_data) == meter.participants
     page = client.get(scope.url)
     assert page.status_code == 200
-    assert escape(format_money(meter.mobilised_cents)) in page.content.decode()
+    body = page.content.decode()
+    assert escape(format_money(meter.mobilised_cents)) in body
+    assert re.search(rf"<dd>{meter.participants}</dd>", body)
+    return meter
+
+
+def participants_total(rows):
+    return sum(int(row["participants"] or 0) for row in rows)
 
 
 def _check_no_personal_data(client, scope, names):
@@ -75,16 +87,19 @@ def test_demo_page_export_and_ledger_agree_and_exports_hold_no_personal_data(cli
     call_command("load_demo_data", verbosity=0)
     names = _people_names()
     assert names
+    participants = 0
     for scope in [CityPage.objects.get(), *NeighbourhoodPage.objects.all()]:
-        _check_three_figures(client, scope)
+        meter = _check_three_figures(client, scope)
         _check_no_personal_data(client, scope, names)
+        participants = max(participants, meter.participants)
+    assert participants >= 140  # De Bruisplaats's impact report counts
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_data_page_export_and_ledger_agree(client, seed):
     _home, city, neighbourhood = site_tree()
     random_neighbourhood_data(neighbourhood, seed)
-    _check_three_figures(client, neighbourhood)
+    assert _check_three_figures(client, neighbourhood).participants
     _check_three_figures(client, city)
     _check_no_personal_data(client, city, _people_names())
     assert sum(row["raised_cents"] for row in per_month(city)) == measure(city).raised_cents

@@ -37,6 +37,7 @@ from campaigns.story import text_to_blocks
 from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
 from core.events import muted
 from demo import content, privacy_content
+from demo.impact import ensure_impact_reports
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
 from tasks.models import SignUp, Task
 
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             self.ensure_initiative(data, neighbourhoods[data["neighbourhood"]], residents)
         self.ensure_programmes(city, today)
         ensure_payouts()
+        ensure_impact_reports()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(
             f"Moderator login (Wagtail admin at /admin/): {MODERATOR_EMAIL} / {MODERATOR_PASSWORD}"
