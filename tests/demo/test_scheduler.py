@@ -6,10 +6,12 @@ import threading
 import pytest
 import time_machine
 from celery import current_app
+from django.contrib.staticfiles.management.commands import runserver
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from demo import scheduler
+from demo.management.commands import run_demo
 from tests.factories import PledgeFactory, make_initiative, site_tree
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,15 @@ def test_the_scheduler_starts_a_daemon_thread_that_stops_when_asked(settings):
         stop.set()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_run_demo_starts_the_scheduler_in_the_serving_process_before_serving(monkeypatch):
+    calls = []
+    monkeypatch.setattr(scheduler, "start", lambda: calls.append("scheduler") or None)
+    monkeypatch.setattr(
+        runserver.Command, "inner_run", lambda self, *a, **kw: calls.append("serve")
+    )
+
+    run_demo.Command().inner_run()
+
+    assert calls == ["scheduler", "serve"]
