@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in e-mails point where the demo is served: `make demo PORT=8300` gives :8300.
 BASE_URL ?= http://$(HOST):$(PORT)
+# The demo runs the Celery beat schedule in-process (demo/scheduler.py); 0 turns it off.
+DEMO_SCHEDULER ?= 1
 
 .PHONY: demo install test lint bench messages clean
 
@@ -26,8 +28,12 @@ demo: install
 	@echo "  moderator@wijkkapitaal.nl / wijkdemo-moderator"
 	@echo "Residents: anouk@example.nl / wijkdemo (and the others in demo/content.py)."
 	@echo "E-mails (sign-up confirmations) are printed in this terminal."
+	@echo "The scheduled jobs run in this process too, each at least every minute: about a"
+	@echo "minute after the start the deadline job closes \"Lampionnenoptocht Korte Akkeren\""
+	@echo "(its deadline has passed) and its donors' \"funded\" mails are printed here;"
+	@echo "digests, reminders and sweeps follow. DEMO_SCHEDULER=0 turns this off."
 	@echo ""
-	BASE_URL=$(BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
+	DEMO_SCHEDULER=$(DEMO_SCHEDULER) BASE_URL=$(BASE_URL) $(PY) manage.py run_demo $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

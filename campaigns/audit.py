@@ -36,6 +36,7 @@ class Action:
     PLEDGE_REFUNDED = "refunded"
     PAYMENT_REFUNDED = "payment_refunded"  # a payment that was never counted went back
     PLEDGE_ANONYMISED = "pledge_anonymised"
+    PLEDGE_ATTACHED_TO_ACCOUNT = "pledge_attached_to_account"  # a guest verified the address
     # Payouts and proof of spending
     PAYOUT_ACCOUNT_SAVED = "payout_account_saved"
     PAYOUT_REQUESTED = "payout_requested"

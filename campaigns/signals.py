@@ -1,5 +1,7 @@
-"""Connect Wagtail's moderation workflow to campaign transitions."""
+"""Connect Wagtail's moderation workflow to campaign transitions, and a verified address
+to the donations made with it as a guest."""
 
+from allauth.account.signals import email_confirmed
 from django.dispatch import receiver
 from django_fsm import can_proceed
 from wagtail.models import TaskState
@@ -13,6 +15,7 @@ from wagtail.users.models import UserProfile
 
 from campaigns import services
 from campaigns.models import Campaign, InitiativePage
+from campaigns.services.guest_pledges import attach_guest_pledges
 
 
 def _campaign_for(obj):
@@ -74,3 +77,11 @@ def initiative_workflow_cancelled(sender, instance, user=None, **kwargs):
     campaign = _campaign_for(instance.content_object)
     if campaign is not None:
         services.withdraw_from_review(campaign=campaign, user=user)
+
+
+@receiver(email_confirmed)
+def guest_donations_follow_the_verified_address(sender, request=None, email_address=None, **kw):
+    """Donations made as a guest with an address show in "My donations" once its owner
+    verified that address in their account; an unverified address claims nothing."""
+    if email_address is not None and email_address.verified and email_address.user_id:
+        attach_guest_pledges(user=email_address.user, email=email_address.email)

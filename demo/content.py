@@ -325,7 +325,33 @@ def initiatives(today):
             "tasks_done": 1,
             "colour": (150, 110, 70),
         },
+        {
+            "slug": CLOSES_DURING_DEMO,
+            "title": "Lampionnenoptocht Korte Akkeren",
+            "neighbourhood": "korte-akkeren",
+            "initiator": "kees@example.nl",
+            "summary": "Kinderen maken lampionnen in het buurthuis en lopen samen door de wijk.",
+            "story": ["Een avond vol licht: eerst knutselen, dan een optocht met muziek."],
+            "category": "culture",
+            "location": "Buurthuis De Speelwei",
+            "deadline": today - timedelta(days=1),
+            "funding_model": "all_or_nothing",
+            "budget": [
+                ("Papier, lampjes en stokken", 300_00),
+                ("Muziek en warme chocomel", 150_00),
+            ],
+            "state": "live",
+            "raised_cents": 480_00,
+            "donors": 6,
+            "tasks_done": 0,
+            "colour": (230, 150, 40),
+        },
     ]
+
+
+# Live, with its deadline already past: the first run of the deadline job after
+# `make demo` starts (demo/scheduler.py, about a minute) closes it, and mails its donors.
+CLOSES_DURING_DEMO = "lampionnenoptocht-korte-akkeren"
 
 
 TASK_TEMPLATES = [

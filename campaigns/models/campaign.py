@@ -156,6 +156,15 @@ class Campaign(FSMModelMixin, models.Model):
         return self.status in self.FUNDED_STATUSES
 
     @property
+    def kept_below_goal(self):
+        """Funded under keep-what-you-raise below its goal: what was raised, not "Funded"."""
+        return (
+            self.status == CampaignStatus.SUCCEEDED
+            and self.page.funding_model == "keep_what_you_raise"  # FundingModel (pages.py)
+            and self.percentage < 100
+        )
+
+    @property
     def is_failed(self):
         return self.status == CampaignStatus.FAILED
 

@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
     },
 }
+# The demo's in-process beat (`manage.py run_demo`, demo/scheduler.py): off unless asked,
+# never with a real broker or under production settings. Each interval of the schedule
+# above is shortened to at most DEMO_SCHEDULER_INTERVAL_SECONDS.
+DEMO_SCHEDULER = env.bool("DEMO_SCHEDULER", default=False)
+DEMO_SCHEDULER_INTERVAL_SECONDS = env.int("DEMO_SCHEDULER_INTERVAL_SECONDS", default=60)
 # A Stripe event whose processing failed this many times is marked dead: it is no longer
 # retried and waits in the staff screen (Money → Webhook events) for "process again".
 STRIPE_EVENT_MAX_ATTEMPTS = env.int("STRIPE_EVENT_MAX_ATTEMPTS", default=10)

@@ -24,6 +24,7 @@ if not (env("STRIPE_SECRET_KEY", default="") and env("STRIPE_WEBHOOK_SECRET", de
         "the test checkout."
     )
 PAYMENT_GATEWAY = "stripe"
+DEMO_SCHEDULER = False  # beat runs the schedule (platform/compose.yaml)
 
 # platform/compose.yaml publishes web to one TLS-terminating reverse proxy on the host.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
