@@ -57,7 +57,7 @@ class OfferForm(forms.Form):
     def __init__(self, *args, user, task=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = user.organisations.order_by("name")
-        if task is not None and task.people_needed > 1:
+        if task is not None and not task.takes_helpers and task.people_needed > 1:
             self.fields["quantity"] = self._quantity_field(task)
             self.order_fields(["organisation", "quantity"])
 

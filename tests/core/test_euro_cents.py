@@ -179,3 +179,12 @@ def test_the_initiative_page_form_shows_the_goal_and_budget_lines_in_euros(staff
 
     html = staff_client.get(f"/admin/pages/{campaign.page_id}/edit/").content.decode()
     assert 'name="goal_cents"' in html and 'value="1.250"' in html
+
+
+@pytest.mark.django_db
+def test_the_inspect_view_shows_a_programme_budget_in_euros(staff_client):
+    programme = FundingProgrammeFactory(budget_cents=25_000_50)
+    assert programme.get_budget_cents_display() == "€\xa025.000,50"
+    html = staff_client.get(f"/admin/funding_programmes/inspect/{programme.pk}/").content.decode()
+    assert "€\xa025.000,50" in html or "€ 25.000,50" in html
+    assert "2500050" not in html
