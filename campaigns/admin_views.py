@@ -27,6 +27,7 @@ from campaigns.services import ServiceError
 from campaigns.services import pledges as pledge_services
 from campaigns.services import refunds as refund_services
 from campaigns.services.cancellation import cancel_campaign
+from core.admin_columns import EuroColumn
 from core.exports import SafeSpreadsheetExportMixin
 
 REFUND_PERMISSION = "campaigns.change_pledge"
@@ -228,10 +229,10 @@ class AuditEntryViewSet(LedgerViewSet):
         "object_id",
         "from_state",
         "to_state",
-        "amount_cents",
+        EuroColumn("amount_cents", label=gettext_lazy("Amount")),
     ]
     list_filter = ["action", "object_type", "created_at"]
-    list_export = list_display + ["data"]
+    list_export = [*list_display[:-1], "amount_cents", "data"]
     export_filename = "audit-log"
     search_fields = ["action", "object_id"]
     ordering = ["-created_at"]

@@ -20,6 +20,7 @@ from campaigns.models import FundingProgramme, Match, ProgrammeApplication
 from campaigns.permissions import can_see_fund
 from campaigns.services import ServiceError
 from campaigns.services.programmes import decide_application, save_programme
+from core.admin_columns import EuroColumn
 from core.exports import SafeSpreadsheetExportMixin
 
 PROGRAMME_FIELDS = [
@@ -79,10 +80,10 @@ class FundingProgrammeViewSet(ModelViewSet):
     list_display = [
         "name",
         "organisation",
-        "budget_cents",
-        "reserved_cents",
-        "committed_cents",
-        "paid_out_cents",
+        EuroColumn("budget_cents", label=gettext_lazy("Total budget"), sort_key="budget_cents"),
+        EuroColumn("reserved_cents", label=gettext_lazy("Reserved")),
+        EuroColumn("committed_cents", label=gettext_lazy("Committed")),
+        EuroColumn("paid_out_cents", label=gettext_lazy("Paid out")),
         "priority",
         "join_mode",
     ]
@@ -114,7 +115,13 @@ class ApplicationViewSet(LedgerViewSet):
     menu_label = gettext_lazy("Applications")
     name = "programme_applications"
     index_view_class = ApplicationIndexView
-    list_display = ["campaign", "programme", "status", "matched_cents", "created_at"]
+    list_display = [
+        "campaign",
+        "programme",
+        "status",
+        EuroColumn("matched_cents", label=gettext_lazy("Matched"), currency="programme.currency"),
+        "created_at",
+    ]
     list_filter = ["programme", "status"]
     ordering = ["-created_at"]
 
@@ -124,7 +131,14 @@ class MatchViewSet(LedgerViewSet):
     icon = "table"
     menu_label = gettext_lazy("Matches")
     name = "matches"
-    list_display = ["id", "programme", "campaign", "pledge", "amount_cents", "status"]
+    list_display = [
+        "id",
+        "programme",
+        "campaign",
+        "pledge",
+        EuroColumn("amount_cents", label=gettext_lazy("Amount")),
+        "status",
+    ]
     list_filter = ["programme", "status"]
     list_export = [
         "id",

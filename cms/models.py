@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from cms.blocks import StoryBlock, ThemeBlock
 from cms.page_cache import CachedPageMixin
+from core.fields import CentsField
 
 
 class HomePage(CachedPageMixin, Page):
@@ -115,8 +116,8 @@ class PlatformSettings(BaseSiteSetting):
         related_name="+",
         help_text=_("Linked from every footer, the sign-up and the donate form."),
     )
-    volunteer_hour_value_cents = models.PositiveIntegerField(
-        _("value of a volunteer hour (cents)"),
+    volunteer_hour_value_cents = CentsField(
+        _("value of a volunteer hour (€)"),
         default=15_00,
         help_text=_(
             "Used for the headline figure of the wijkkapitaal meter. The default, 15 euro, is "

@@ -1,6 +1,8 @@
 """Form fields shared by the apps."""
 
+import re
 import warnings
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from core.money import cents_as_input, format_money, normalise_amount
 from core.text import single_line
 
 
@@ -90,3 +93,77 @@ class SingleLineCharField(LimitedTextField):
 
     def to_python(self, value):
         return single_line(super().to_python(value))
+
+
+AMOUNT = re.compile(r"^-?\d{1,15}(\.\d+)?$")
+
+
+class EuroCentsField(forms.Field):
+    """An amount shown and typed in euros (``1.234,50``, ``1234.50``), cleaned to cents.
+
+    The initial value (from a model, say) is integer cents; it is shown as euros in the
+    language of the request. The bounds are in cents and checked here, so the messages
+    name euros and a model's own validators never speak in cents.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in euros, for example 250 or 12,50."),
+        "max_decimal_places": _("An amount has at most two decimals (cents)."),
+        "negative": _("The amount cannot be negative."),
+        "min_value": _("The amount must be at least %(min)s."),
+        "max_value": _("The amount can be at most %(max)s."),
+    }
+
+    def __init__(self, *, min_cents=0, max_cents=None, **kwargs):
+        self.min_cents = min_cents
+        self.max_cents = max_cents
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cents_as_input(value)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = normalise_amount(str(value))
+        if not AMOUNT.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        amount = Decimal(text) * 100
+        if amount != amount.to_integral_value():
+            raise ValidationError(
+                self.error_messages["max_decimal_places"], code="max_decimal_places"
+            )
+        return int(amount)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < 0 and (self.min_cents is None or self.min_cents >= 0):
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if self.min_cents is not None and value < self.min_cents:
+            raise ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"min": format_money(self.min_cents)},
+            )
+        if self.max_cents is not None and value > self.max_cents:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"max": format_money(self.max_cents)},
+            )
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True

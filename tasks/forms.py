@@ -6,7 +6,7 @@ from campaigns.forms import EuroField, InitiativeFormSection
 from cms.models import NeighbourhoodPage
 from core.forms import TOO_LONG, SingleLineCharField
 from tasks.models import MAX_OFFER_VALUE_CENTS, Offer, Task
-from tasks.services import save_task_edits
+from tasks.services import save_task_edits, still_needed
 
 
 class SignUpForm(forms.Form):
@@ -16,6 +16,8 @@ class SignUpForm(forms.Form):
 
 
 class HoursForm(forms.Form):
+    """Hours a helper worked; more than twice the task's estimate needs a tick to confirm."""
+
     hours = forms.DecimalField(
         label=_("Hours"),
         min_value=0,
@@ -24,6 +26,7 @@ class HoursForm(forms.Form):
         decimal_places=1,
         localize=True,
     )
+    confirmed = forms.BooleanField(label=_("Yes, this is right"), required=False)
 
 
 class OfferForm(forms.Form):
@@ -51,9 +54,33 @@ class OfferForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, task=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = user.organisations.order_by("name")
+        if task is not None and not task.takes_helpers and task.people_needed > 1:
+            self.fields["quantity"] = self._quantity_field(task)
+            self.order_fields(["organisation", "quantity"])
+
+    @staticmethod
+    def _quantity_field(task):
+        """How many of what the task needs: at most what is still needed right now (the
+        service checks again under the task's lock)."""
+        needed = max(still_needed(task), 1)
+        return forms.IntegerField(
+            label=_("How many do you offer?"),
+            min_value=1,
+            max_value=needed,
+            initial=1,
+            help_text=_("The task needs %(total)s in all; still needed: %(needed)s.")
+            % {"total": task.people_needed, "needed": still_needed(task)},
+            error_messages={
+                "min_value": _("Offer at least 1."),
+                "max_value": _(
+                    "You can offer at most %(limit_value)s: that is what is still needed."
+                ),
+                "invalid": _("Enter a whole number, for example 6."),
+            },
+        )
 
     def clean_estimated_value(self):
         value = self.cleaned_data.get("estimated_value")
@@ -67,6 +94,7 @@ class OfferForm(forms.Form):
             "description": data["description"],
             "availability": data["availability"],
             "estimated_value_cents": data["estimated_value"],
+            **({"quantity": data["quantity"]} if "quantity" in data else {}),
         }
 
 

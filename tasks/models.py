@@ -4,9 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core import limits
+from core.fields import CentsField
 
 
 class StateMachineModel(FSMModelMixin, models.Model):
@@ -21,6 +23,9 @@ class StateMachineModel(FSMModelMixin, models.Model):
 
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude={*(exclude or ()), "status"})
+
+
+MAX_TASK_QUANTITY = 500
 
 
 class TaskKind(models.TextChoices):
@@ -72,7 +77,7 @@ class Task(StateMachineModel):
     people_needed = models.PositiveSmallIntegerField(
         _("people needed or quantity"),
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TASK_QUANTITY)],
     )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -243,7 +248,7 @@ class OfferStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for the giver")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer", "Withdrawn")
 
 
 MAX_OFFER_VALUE_CENTS = 100_000_00
@@ -297,8 +302,14 @@ class Offer(StateMachineModel):
     kind = models.CharField(_("kind"), max_length=16, choices=OfferKind.choices)
     description = models.CharField(_("what you offer"), max_length=300)
     availability = models.CharField(_("availability"), max_length=200, blank=True)
-    estimated_value_cents = models.PositiveIntegerField(
-        _("estimated value (cents)"),
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TASK_QUANTITY)],
+        help_text=_("How many of what the task needs this offer covers."),
+    )
+    estimated_value_cents = CentsField(
+        _("estimated value (€)"),
         default=0,
         validators=[MaxValueValidator(MAX_OFFER_VALUE_CENTS)],
     )
@@ -326,6 +337,10 @@ class Offer(StateMachineModel):
             models.CheckConstraint(
                 condition=models.Q(estimated_value_cents__lte=MAX_OFFER_VALUE_CENTS),
                 name="offer_value_not_absurd",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_TASK_QUANTITY),
+                name="offer_quantity_in_range",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Standing offers are listed at once; the public may report them (``core.reports``)."""
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,21 @@ def public_standing_offers():
         hidden_at__isnull=True,
         status=Offer.Status.OFFERED,
     )
+
+
+def accepted_quantity():
+    """A task annotation: the quantities of its accepted offers summed ("6 of 10 planks").
+
+    A subquery, so it does not multiply with a join on the task's sign-ups.
+    """
+    given = (
+        Offer.objects.filter(task=OuterRef("pk"), status=Offer.Status.ACCEPTED)
+        .order_by()
+        .values("task")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(given), 0)
 
 
 class StandingOfferReportable(reports.Reportable):

@@ -16,6 +16,7 @@ from core.ratelimits import rate_limited
 from tasks import services
 from tasks.forms import HoursForm, OfferForm, SignUpForm, StandingOfferForm, TaskForm
 from tasks.models import Offer, SignUp, Task
+from tasks.reporting import accepted_quantity
 
 
 def _campaign_of(task):
@@ -48,7 +49,8 @@ def _task_card(request, task, error=None):
     """Re-render one task card for htmx (with any refusal in it), or go back to the page."""
     if request.htmx:
         task = Task.objects.annotate(
-            helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES))
+            helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)),
+            given=accepted_quantity(),
         ).get(pk=task.pk)
         my_signups = {
             s.task_id: s
@@ -115,9 +117,7 @@ def manage_tasks(request, page_id):
             helpers=Count(
                 "signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES), distinct=True
             ),
-            accepted_offers=Count(
-                "offers", filter=Q(offers__status=Offer.Status.ACCEPTED), distinct=True
-            ),
+            given=accepted_quantity(),
         )
     )
     suggestions = {
@@ -172,14 +172,30 @@ def task_done(request, task_id):
 @login_required
 @require_POST
 def confirm_hours(request, signup_id):
-    signup = get_object_or_404(SignUp.objects.select_related("task"), pk=signup_id)
+    signup = get_object_or_404(
+        SignUp.objects.select_related("task__initiative", "user"), pk=signup_id
+    )
     _managed_task(request, signup.task_id)
     form = HoursForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the hours as a number between 0 and 1000."))
         return redirect("tasks:manage", signup.task.initiative_id)
     try:
-        services.confirm_hours(signup=signup, hours=form.cleaned_data["hours"], user=request.user)
+        services.confirm_hours(
+            signup=signup,
+            hours=form.cleaned_data["hours"],
+            user=request.user,
+            unusual_confirmed=form.cleaned_data["confirmed"],
+        )
+    except services.HoursNeedConfirmation as error:
+        # Nothing is saved: ask again, with the hours kept and the tick box shown.
+        form.add_error("confirmed", str(error))
+        return render(
+            request,
+            "tasks/confirm_hours.html",
+            {"form": form, "signup": signup, "task": signup.task},
+            status=400,
+        )
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -191,7 +207,7 @@ def confirm_hours(request, signup_id):
 @rate_limited("offers")
 def make_offer(request, task_id):
     task = _visible_task(request, task_id)
-    form = OfferForm(request.POST or None, user=request.user)
+    form = OfferForm(request.POST or None, user=request.user, task=task)
     status = 200
     if request.method == "POST":
         status = 400

@@ -37,6 +37,8 @@ def test_compiled_catalogue_matches_the_po_file():
         if isinstance(message.id, tuple):
             assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
             assert compiled.ngettext(message.id[0], message.id[1], 5) == message.string[1]
+        elif message.context:
+            assert compiled.pgettext(message.context, message.id) == message.string, message.id
         else:
             assert compiled.gettext(message.id) == message.string, message.id
 

@@ -10,7 +10,7 @@ lock; a database constraint refuses any write that would spend more than the bud
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from campaigns.models.pages import Category
 from core import limits
+from core.fields import BigCentsField, CentsField
 
 
 class JoinMode(models.TextChoices):
@@ -27,6 +28,8 @@ class JoinMode(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic")
 
 
+# €100 million: far above any neighbourhood fund, low enough to catch a slip of the keyboard.
+MAX_PROGRAMME_BUDGET_CENTS = 100_000_000_00
 FUNDER_KINDS = ("fund", "municipality", "province", "housing_corporation")
 
 
@@ -67,15 +70,17 @@ class FundingProgramme(models.Model):
         validators=limits.text_limit(limits.ORGANISATION_DESCRIPTION),
     )
     currency = models.CharField(max_length=3, default="EUR")
-    budget_cents = models.BigIntegerField(
-        _("total budget (cents)"), validators=[MinValueValidator(0)]
+    budget_cents = BigCentsField(
+        _("total budget (€)"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PROGRAMME_BUDGET_CENTS)],
     )
     match_numerator = models.PositiveIntegerField(_("euro matched"), default=1)
     match_denominator = models.PositiveIntegerField(
         _("per euro donated"), default=1, validators=[MinValueValidator(1)]
     )
-    cap_per_initiative_cents = models.BigIntegerField(
-        _("cap per initiative (cents)"), validators=[MinValueValidator(0)]
+    cap_per_initiative_cents = BigCentsField(
+        _("cap per initiative (€)"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PROGRAMME_BUDGET_CENTS)],
     )
     places = models.ManyToManyField(
         "wagtailcore.Page",
@@ -87,8 +92,8 @@ class FundingProgramme(models.Model):
     categories = models.JSONField(
         _("categories"), default=list, blank=True, help_text=_("Leave empty for every category.")
     )
-    min_goal_cents = models.PositiveIntegerField(_("minimum goal (cents)"), null=True, blank=True)
-    max_goal_cents = models.PositiveIntegerField(_("maximum goal (cents)"), null=True, blank=True)
+    min_goal_cents = CentsField(_("minimum goal (€)"), null=True, blank=True)
+    max_goal_cents = CentsField(_("maximum goal (€)"), null=True, blank=True)
     min_donors = models.PositiveIntegerField(_("distinct donors before matching starts"), default=0)
     opens_on = models.DateField(_("open from"))
     closes_on = models.DateField(_("open until"), null=True, blank=True)

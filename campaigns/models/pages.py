@@ -19,6 +19,7 @@ from campaigns.models.campaign import Campaign
 from campaigns.models.ledger import Pledge
 from cms.blocks import StoryBlock
 from cms.page_cache import CachedPageMixin
+from core.fields import CentsField
 
 SUPPORTERS_SHOWN = 24
 UPDATES_SHOWN = 10
@@ -60,13 +61,11 @@ class InitiativePage(CachedPageMixin, Page):
     )
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    goal_cents = models.PositiveIntegerField(
-        _("funding goal (cents)"),
+    goal_cents = CentsField(
+        _("funding goal (€)"),
         validators=[MinValueValidator(100), MaxValueValidator(250_000_00)],
     )
-    stretch_goal_cents = models.PositiveIntegerField(
-        _("stretch goal (cents)"), null=True, blank=True
-    )
+    stretch_goal_cents = CentsField(_("stretch goal (€)"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     deadline = models.DateField(_("deadline"))
     funding_model = models.CharField(
@@ -189,9 +188,7 @@ class InitiativePage(CachedPageMixin, Page):
 class BudgetLine(Orderable):
     page = ParentalKey(InitiativePage, on_delete=models.CASCADE, related_name="budget_lines")
     description = models.CharField(_("description"), max_length=200)
-    amount_cents = models.PositiveIntegerField(
-        _("amount (cents)"), validators=[MaxValueValidator(250_000_00)]
-    )
+    amount_cents = CentsField(_("amount (€)"), validators=[MaxValueValidator(250_000_00)])
 
     panels = [FieldPanel("description"), FieldPanel("amount_cents")]
 

@@ -13,6 +13,7 @@ from tasks.services.common import (
     TaskClosed,
     TaskFull,
     lock_task,
+    still_needed,
 )
 from tasks.services.edits import delete_task, mark_task_done, save_task, save_task_edits
 from tasks.services.offers import (
@@ -27,9 +28,16 @@ from tasks.services.offers import (
     withdraw_offer,
 )
 from tasks.services.removal import delete_offer, delete_signup, release_user_support
-from tasks.services.signups import confirm_hours, sign_up, withdraw
+from tasks.services.signups import (
+    HoursNeedConfirmation,
+    confirm_hours,
+    is_unusual_hours,
+    sign_up,
+    withdraw,
+)
 
 __all__ = [
+    "HoursNeedConfirmation",
     "OfferNotAllowed",
     "TaskClosed",
     "TaskFull",
@@ -40,6 +48,7 @@ __all__ = [
     "delete_signup",
     "delete_task",
     "is_offer_owner",
+    "is_unusual_hours",
     "list_standing_offer",
     "lock_task",
     "make_offer",
@@ -51,6 +60,7 @@ __all__ = [
     "save_task",
     "save_task_edits",
     "sign_up",
+    "still_needed",
     "withdraw",
     "withdraw_offer",
 ]

@@ -1,5 +1,6 @@
 """What the task services share: refusals, the lock order and how full a task is."""
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +43,16 @@ def has_started(task, now=None):
 
 
 def taken_places(task):
-    """Helpers signed up plus accepted offers: each covers one place or unit."""
+    """Helpers signed up plus the quantities of accepted offers (a helper is one place; an
+    offer of 6 of the 10 planks needed covers 6)."""
     helpers = task.signups.filter(status__in=SignUp.ACTIVE_STATUSES).count()
-    return helpers + task.offers.filter(status=Offer.Status.ACCEPTED).count()
+    given = task.offers.filter(status=Offer.Status.ACCEPTED).aggregate(total=Sum("quantity"))
+    return helpers + (given["total"] or 0)
+
+
+def still_needed(task):
+    """How many places or units of a task are not covered yet (never below zero)."""
+    return max(task.people_needed - taken_places(task), 0)
 
 
 def refresh_fullness(task, actor=None):

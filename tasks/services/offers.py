@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership
 from accounts.services import is_organisation_admin
@@ -16,7 +17,7 @@ from core.events import announce
 from tasks.events import OfferDecided, OfferRequestAnswered, OfferRequested
 from tasks.models import Offer, Task
 from tasks.reporting import public_standing_offers
-from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness
+from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness, still_needed
 
 
 def _check_offer_kind(task, kind):
@@ -31,17 +32,48 @@ def _check_offer_kind(task, kind):
         )
 
 
+def _check_quantity(task, quantity):
+    """An offer covers at most what the (locked) task still needs."""
+    if not isinstance(quantity, int) or quantity < 1:
+        raise OfferNotAllowed(_("An offer is for a quantity of at least 1."))
+    needed = still_needed(task)
+    if needed == 0:
+        raise OfferNotAllowed(_("This task already has everything it needs."))
+    if quantity > needed:
+        raise OfferNotAllowed(
+            ngettext(
+                "This offer is for %(quantity)s, but only %(needed)s is still needed.",
+                "This offer is for %(quantity)s, but only %(needed)s are still needed.",
+                needed,
+            )
+            % {"quantity": quantity, "needed": needed}
+        )
+
+
 @transaction.atomic
 def make_offer(
-    *, task, user, organisation=None, kind, description, availability="", estimated_value_cents=0
+    *,
+    task,
+    user,
+    organisation=None,
+    kind,
+    description,
+    availability="",
+    estimated_value_cents=0,
+    quantity=1,
 ):
-    """A resident or an organisation offers space or material for a task."""
+    """A resident or an organisation offers space or material for a task.
+
+    ``quantity`` is how many of what the task needs the offer covers (6 of 10 planks); it
+    may not be more than is still needed when the offer is made, nor when it is accepted.
+    """
     campaign, task = lock_task(task.pk)
     if campaign.status != Campaign.Status.LIVE:
         raise OfferNotAllowed(_("This initiative is not looking for offers right now."))
     if task.is_done:
         raise OfferNotAllowed(_("This task is already done."))
     _check_offer_kind(task, kind)
+    _check_quantity(task, quantity)
     offer = _create_offer(
         Action.OFFER_MADE,
         task=task,
@@ -51,6 +83,7 @@ def make_offer(
         description=description,
         availability=availability,
         estimated_value_cents=estimated_value_cents,
+        quantity=quantity,
     )
     add_digest_item(
         campaign_id=campaign.pk,
@@ -91,6 +124,7 @@ def decide_offer(*, offer, accept, user):
     if not offer.is_offered:
         raise OfferNotAllowed(_("This offer was already answered."))
     if accept:
+        _check_quantity(task, offer.quantity)
         _answer(offer, "accept", Action.OFFER_ACCEPTED, user, counts=(campaign, task))
     else:
         _answer(offer, "decline", Action.OFFER_DECLINED, user)
@@ -237,6 +271,7 @@ def answer_offer_request(*, offer, consent, user):
     if consent and task.is_done:
         raise OfferNotAllowed(_("This task is already done."))
     if consent:
+        _check_quantity(task, offer.quantity)
         _answer(offer, "consent", Action.OFFER_CONSENTED, user, counts=(campaign, task))
     else:
         _answer(offer, "refuse", Action.OFFER_REFUSED, user)

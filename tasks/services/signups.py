@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import audit
@@ -24,6 +25,18 @@ from tasks.services.common import (
     refresh_fullness,
     taken_places,
 )
+
+UNUSUAL_HOURS_FACTOR = 2
+
+
+class HoursNeedConfirmation(ServiceError):
+    """The hours are far above the task's estimate and were not confirmed as right."""
+
+
+def is_unusual_hours(task, hours):
+    """More hours than ``UNUSUAL_HOURS_FACTOR`` times the task's estimate (if it has one)."""
+    estimate = task.estimated_hours
+    return bool(estimate) and Decimal(hours) > UNUSUAL_HOURS_FACTOR * estimate
 
 
 @transaction.atomic
@@ -90,14 +103,26 @@ def withdraw(*, signup, user):
 
 
 @transaction.atomic
-def confirm_hours(*, signup, hours, user):
-    """The initiator confirms how long a helper worked; the sign-up is then done."""
+def confirm_hours(*, signup, hours, user, unusual_confirmed=False):
+    """The initiator confirms how long a helper worked; the sign-up is then done.
+
+    More than ``UNUSUAL_HOURS_FACTOR`` times the task's estimate is often a typo (40 for
+    4.0), so it is saved only when the initiator confirmed it (``unusual_confirmed``).
+    """
     if hours is None or Decimal(hours) < 0 or Decimal(hours) > 1000:
         raise ServiceError(_("Enter the hours as a number between 0 and 1000."))
     campaign, task = lock_task(signup.task_id)
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
     if signup.is_withdrawn:
         raise ServiceError(_("This helper has withdrawn."))
+    if is_unusual_hours(task, hours) and not unusual_confirmed:
+        raise HoursNeedConfirmation(
+            _(
+                "%(hours)s hours is more than twice the estimate of %(estimate)s hours. "
+                "Check the number; if it is right, tick “Yes, this is right” and confirm again."
+            )
+            % {"hours": floatformat(hours, -1), "estimate": floatformat(task.estimated_hours, -1)}
+        )
     forget_initiative_page_on_commit(task.initiative_id)
     signup.hours_confirmed = Decimal(hours)
     fire(

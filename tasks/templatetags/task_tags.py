@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 from campaigns.models import Campaign
 from campaigns.services.totals import distinct_supporters
 from tasks.models import Offer, SignUp, Task
-from tasks.reporting import public_standing_offers
+from tasks.reporting import accepted_quantity, public_standing_offers
 
 register = template.Library()
 
@@ -33,10 +33,14 @@ def whole_hours(hours):
 
 @register.simple_tag
 def initiative_tasks(page):
-    """The initiative's tasks in their order (position, then age), with ``helpers`` counted."""
+    """The initiative's tasks in their order (position, then age), with ``helpers`` counted
+    and ``given``, the summed quantities of accepted offers."""
     return list(
         Task.objects.filter(initiative_id=page.pk)
-        .annotate(helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)))
+        .annotate(
+            helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)),
+            given=accepted_quantity(),
+        )
         .order_by("position", "pk")  # a GROUP BY query drops the model's ordering
     )
 

@@ -282,10 +282,10 @@ def test_staff_create_a_programme_in_the_wagtail_admin_through_the_service(clien
             "name": "Gouds Wijkfonds",
             "slug": "gouds-wijkfonds",
             "currency": "EUR",
-            "budget_cents": "2500000",
+            "budget_cents": "25.000",
             "match_numerator": "1",
             "match_denominator": "1",
-            "cap_per_initiative_cents": "500000",
+            "cap_per_initiative_cents": "5000",
             "places": [tree[1].pk],
             "categories": "[]",
             "min_donors": "0",
@@ -298,6 +298,7 @@ def test_staff_create_a_programme_in_the_wagtail_admin_through_the_service(clien
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     programme = FundingProgramme.objects.get()
+    assert (programme.budget_cents, programme.cap_per_initiative_cents) == (25_000_00, 5_000_00)
     assert list(programme.places.all()) == [tree[1].page_ptr]
     assert AuditEntry.objects.filter(
         action=Action.PROGRAMME_SAVED, object_id=str(programme.pk)
