@@ -22,7 +22,7 @@ from campaigns.forms import (
     initiative_form_sections,
 )
 from campaigns.models import Campaign, InitiativePage
-from campaigns.permissions import can_edit_initiative
+from campaigns.permissions import can_edit_initiative, is_initiator
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
 from cms.money import format_money
@@ -282,6 +282,37 @@ def initiative_cancel(request, page_id):
     return render(
         request, "campaigns/cancel.html", {"campaign": campaign, "form": form}, status=status
     )
+
+
+@login_required
+@rate_limited("edits")
+def initiative_delete(request, page_id):
+    """Confirm, then delete a draft: a GET asks, only a POST deletes.
+
+    Only the initiators may; others get 404 for a draft (they cannot know it exists) and
+    403 otherwise. An initiative past the draft stage is refused with a message.
+    """
+    campaign = get_object_or_404(Campaign.objects.select_related("page"), page_id=page_id)
+    if not is_initiator(request.user, campaign):
+        if campaign.page.live:
+            raise PermissionDenied(_("Only the initiators can delete this initiative."))
+        raise Http404
+    if not campaign.is_draft:
+        messages.error(
+            request,
+            _("Only a draft can be deleted. An initiative in review, live or closed stays."),
+        )
+        return redirect("campaigns:my_initiatives")
+    if request.method == "POST":
+        title = campaign.page.draft_title
+        try:
+            services.delete_draft(campaign=campaign, user=request.user)
+        except services.TransitionNotAllowed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": title})
+        return redirect("campaigns:my_initiatives")
+    return render(request, "campaigns/delete_draft.html", {"campaign": campaign})
 
 
 @login_required
