@@ -20,6 +20,7 @@ class Action:
     CAMPAIGN_FAILED = "failed"
     CAMPAIGN_REALISED = "realised"
     CAMPAIGN_CANCELLED = "cancelled"
+    CAMPAIGN_DELETED = "deleted"  # a draft its initiator threw away
     UPDATE_POSTED = "update_posted"
     IMPACT_REPORTED = "impact_reported"
     # Pledges, payments and refunds

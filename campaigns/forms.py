@@ -6,14 +6,16 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.cover_uploads import cover_token, pending_cover, stash_cover
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
 from cms.money import format_money
 from core import limits
-from core.forms import ImageUploadField, LimitedTextField, SingleLineCharField
+from core.forms import TOO_LONG, ImageUploadField, LimitedTextField, SingleLineCharField
 
 RULES = settings.WIJKKAPITAAL
 
@@ -50,13 +52,19 @@ class EuroField(forms.DecimalField):
         "max_decimal_places": _("An amount has at most two decimals (cents)."),
     }
 
-    def __init__(self, *, min_cents=1, max_cents=None, **kwargs):
+    def __init__(self, *, min_cents=1, max_cents=None, too_large=None, **kwargs):
         self.min_cents = min_cents
         self.max_cents = max_cents
+        self.too_large = too_large or _("The amount can be at most %(max)s.")
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
+        # Django's "no more than 10 digits before the decimal point" says nothing to
+        # someone typing an amount: name the maximum in euros instead.
+        too_large = self._too_large_message()
+        self.error_messages["max_digits"] = too_large
+        self.error_messages["max_whole_digits"] = too_large
         self.widget.attrs.setdefault("inputmode", "decimal")
 
     def to_python(self, value):
@@ -80,15 +88,25 @@ class EuroField(forms.DecimalField):
                 code="min_value",
             )
         if self.max_cents is not None and cents > self.max_cents:
-            raise ValidationError(
-                _("The amount can be at most %(max)s.") % {"max": _euros(self.max_cents)},
-                code="max_value",
-            )
+            raise ValidationError(self._too_large_message(), code="max_value")
         return cents
+
+    def _too_large_message(self):
+        if self.max_cents is None:
+            return _("This amount is too large.")
+        return format_lazy_amount(self.too_large, self.max_cents)
+
+
+def format_lazy_amount(message, cents):
+    """``message % {"max": <cents in euros>}``, translated when it is shown, not before."""
+    return lazy(lambda: str(message) % {"max": _euros(cents)}, str)()
 
 
 def _euros(cents):
     return format_money(cents)
+
+
+CHOOSE_FROM_LIST = _("Choose one of the options in the list.")
 
 
 class InitiativeForm(forms.Form):
@@ -98,6 +116,7 @@ class InitiativeForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences shown on cards and in search results."),
+        error_messages={"max_length": TOO_LONG},
     )
     story = LimitedTextField(
         label=_("Story"),
@@ -110,22 +129,49 @@ class InitiativeForm(forms.Form):
         required=False,
         help_text=_("A JPEG, PNG, GIF or WebP picture of at most 10 MB."),
     )
+    # A signed token for an image uploaded with an earlier try of this form (cover_uploads).
+    cover_token = forms.CharField(required=False, widget=forms.HiddenInput)
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=NeighbourhoodPage.objects.none(),
         empty_label=_("Choose a neighbourhood"),
+        error_messages={"invalid_choice": _("Choose a neighbourhood from the list.")},
     )
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + Category.choices)
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", "—")] + Category.choices,
+        error_messages={"invalid_choice": CHOOSE_FROM_LIST},
+    )
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
     goal = EuroField(
         label=_("Funding goal (€)"),
         min_cents=1_00,
         max_cents=RULES["MAX_GOAL_CENTS"],
+        too_large=_("The funding goal can be at most %(max)s."),
+    )
+    stretch_goal = EuroField(
+        label=_("Stretch goal (€, optional)"),
+        required=False,
+        min_cents=1_00,
+        max_cents=RULES["MAX_GOAL_CENTS"],
+        too_large=_("The stretch goal can be at most %(max)s."),
+        help_text=_(
+            "What more you would do if donations pass the goal. It must be higher than the "
+            "funding goal."
+        ),
     )
     deadline = forms.DateField(
         label=_("Deadline"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Between 2 and 90 days from today."),
+        error_messages={
+            "invalid": _("Enter the date as day, month and year, for example 31-12-2026.")
+        },
     )
     funding_model = forms.ChoiceField(
         label=_("Funding model"),
@@ -136,12 +182,58 @@ class InitiativeForm(forms.Form):
             "All or nothing: donations are refunded if the goal is not reached. "
             "Keep what you raise: the initiative keeps whatever was given."
         ),
+        error_messages={"invalid_choice": CHOOSE_FROM_LIST},
     )
 
-    def __init__(self, *args, require_image=False, **kwargs):
+    def __init__(self, *args, user=None, require_image=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.pending_cover = None
         self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
-        self.fields["cover_image"].required = require_image
+        self.fields["cover_image"].required = False
+        self.require_image = require_image
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cover_image"):
+            return cleaned
+        token = cleaned.get("cover_token")
+        if token:
+            self.pending_cover = pending_cover(token, self.user)
+            if self.pending_cover is None:
+                self.add_error(
+                    "cover_image",
+                    _("The picture you chose earlier is no longer available. Choose it again."),
+                )
+        elif self.require_image and "cover_image" not in self.errors:
+            self.add_error("cover_image", _("Choose a cover image."))
+        return cleaned
+
+    def clean_stretch_goal(self):
+        stretch = self.cleaned_data.get("stretch_goal")
+        goal = self.cleaned_data.get("goal")
+        if stretch is not None and goal is not None and stretch <= goal:
+            raise ValidationError(
+                _("The stretch goal must be higher than the funding goal (%(goal)s).")
+                % {"goal": _euros(goal)},
+                code="stretch_too_low",
+            )
+        return stretch
+
+    def keep_cover(self):
+        """After a failed try, keep a valid upload so the next try need not send it again.
+
+        Call after validation. The upload is stored as a pending image of the user and the
+        redisplayed form carries its token; a cover already pending stays.
+        """
+        upload = getattr(self, "cleaned_data", {}).get("cover_image")
+        if upload and self.user is not None:
+            self.pending_cover = stash_cover(
+                upload, user=self.user, title=self.cleaned_data.get("title") or upload.name
+            )
+        if self.pending_cover is not None:
+            self.data = self.data.copy()
+            self.data["cover_token"] = cover_token(self.pending_cover, self.user)
 
     def clean_goal(self):
         goal = self.cleaned_data["goal"]
@@ -166,11 +258,32 @@ class InitiativeForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    description = SingleLineCharField(label=_("What for"), max_length=200)
-    amount = EuroField(label=_("Amount (€)"), min_cents=1, max_cents=RULES["MAX_GOAL_CENTS"])
+    description = SingleLineCharField(
+        label=_("What for"),
+        max_length=200,
+        error_messages={"required": _("Say what this amount is for.")},
+    )
+    amount = EuroField(
+        label=_("Amount (€)"),
+        min_cents=1,
+        max_cents=RULES["MAX_GOAL_CENTS"],
+        too_large=_("A budget line can be at most %(max)s."),
+        error_messages={"required": _("Give the amount in euros.")},
+    )
+
+
+FORMSET_TAMPERED = _("Part of the form was missing. Reload the page and try again.")
 
 
 class BaseBudgetLineFormSet(forms.BaseFormSet):
+    """Budget lines; Django's formset messages ("Please submit at least 1 form") replaced."""
+
+    default_error_messages = {
+        "missing_management_form": FORMSET_TAMPERED,
+        "too_few_forms": _("Add at least one budget line: say what the money is for."),
+        "too_many_forms": _("An initiative can have at most %(num)d budget lines."),
+    }
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -179,7 +292,7 @@ class BaseBudgetLineFormSet(forms.BaseFormSet):
             f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
         ]
         if not lines:
-            raise ValidationError(_("Add at least one budget line."))
+            raise ValidationError(self.error_messages["too_few_forms"], code="too_few_forms")
 
     def budget_lines(self):
         return [

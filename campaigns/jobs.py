@@ -10,6 +10,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.dispatch import receiver
 
+from campaigns import cover_uploads
 from campaigns.payments import refunds, webhooks
 from campaigns.payments.gateway import GatewayError
 from campaigns.services import retention, settlement
@@ -104,6 +105,12 @@ def settle_campaign(self, campaign_id):
 def forget_guest_emails():
     """Retention: guest addresses go 18 months after their campaign closed (daily)."""
     return retention.forget_guest_emails()
+
+
+@shared_task
+def delete_stale_pending_covers():
+    """Cover images kept for a form that was never sent again go after a day (daily)."""
+    return cover_uploads.delete_stale_pending_covers()
 
 
 @shared_task

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:page_id>/preview/", manage.initiative_preview, name="preview"),
     path("<int:page_id>/submit/", manage.initiative_submit, name="submit"),
     path("<int:page_id>/cancel/", manage.initiative_cancel, name="cancel"),
+    path("<int:page_id>/delete/", manage.initiative_delete, name="delete"),
     path("<int:page_id>/donate/", donations.donate, name="donate"),
     path("<int:page_id>/updates/new/", updates.post_update, name="post_update"),
     path("<int:page_id>/follow/", updates.follow, name="follow"),

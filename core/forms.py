@@ -29,6 +29,12 @@ class ImageUploadField(forms.ImageField):
         "invalid_image": _(
             "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture."
         ),
+        # Django's own texts talk about encoding types and submitted forms.
+        "invalid": _("The picture did not arrive. Choose it again."),
+        "missing": _("The picture did not arrive. Choose it again."),
+        "empty": _("This file is empty. Choose another picture."),
+        "max_length": _("The file name is too long. Rename the file and choose it again."),
+        "contradiction": _("Either choose a new picture or remove the current one, not both."),
     }
 
     def clean(self, data, initial=None):

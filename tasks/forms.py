@@ -133,7 +133,31 @@ class TaskForm(forms.ModelForm):
             ),
         }
         help_texts = {"starts_at": _("Leave empty for a flexible task.")}
-        error_messages = {"description": {"max_length": TOO_LONG}}
+        # Plain words instead of Django's "Ensure this value is greater than or equal to 1".
+        error_messages = {
+            "title": {
+                "required": _("Give the task a title."),
+                "max_length": TOO_LONG,
+            },
+            "kind": {"invalid_choice": _("Choose one of the options in the list.")},
+            "description": {"max_length": TOO_LONG},
+            "place": {"max_length": TOO_LONG},
+            "people_needed": {
+                "invalid": _("Enter a whole number, for example 3."),
+                "min_value": _("Ask for at least 1 person or item."),
+                "max_value": _("Ask for at most 500 people or items."),
+            },
+            "estimated_hours": {
+                "invalid": _("Enter a number of hours, for example 2 or 2,5."),
+                "min_value": _("The hours cannot be negative."),
+                "max_value": _("A task can take at most 1000 hours."),
+                "max_digits": _("A task can take at most 1000 hours."),
+                "max_whole_digits": _("A task can take at most 1000 hours."),
+                "max_decimal_places": _("Give the hours with at most one decimal, e.g. 2,5."),
+            },
+            "starts_at": {"invalid": _("Enter a date and a time, for example 31-12-2026 14:00.")},
+            "ends_at": {"invalid": _("Enter a date and a time, for example 31-12-2026 14:00.")},
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -147,8 +171,23 @@ class TaskForm(forms.ModelForm):
         return cleaned
 
 
+class BaseTaskFormSet(forms.BaseModelFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "Part of the form was missing. Reload the page and try again."
+        ),
+        "too_many_forms": _("An initiative can have at most %(num)d tasks."),
+    }
+
+
 TaskFormSet = forms.modelformset_factory(
-    Task, form=TaskForm, extra=1, can_delete=True, max_num=50, validate_max=True
+    Task,
+    form=TaskForm,
+    formset=BaseTaskFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
 )
 
 

@@ -15,6 +15,7 @@ from campaigns.services.errors import (
 )
 from campaigns.services.initiatives import (
     create_initiative,
+    delete_draft,
     mark_live,
     mark_realised,
     request_changes,
@@ -32,6 +33,7 @@ __all__ = [
     "ServiceError",
     "TransitionNotAllowed",
     "create_initiative",
+    "delete_draft",
     "ledger_totals",
     "mark_live",
     "mark_realised",

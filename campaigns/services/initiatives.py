@@ -7,6 +7,7 @@ requests can never both move a campaign out of the same state.
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.actions.delete_page import DeletePageAction
 
 from campaigns import audit
 from campaigns.audit import Action
@@ -155,3 +156,41 @@ def mark_realised(*, campaign, user):
         message=_refused(campaign, Campaign.Status.REALISED),
     )
     return campaign
+
+
+@transaction.atomic
+def delete_draft(*, campaign, user):
+    """Delete a draft initiative, its page and its campaign, for one of its initiators.
+
+    Only a draft that was never published and never took a donation goes; once it is in
+    review, live or closed it stays, so that nothing a moderator or a donor saw disappears.
+    The page goes through Wagtail's own delete action (which logs it and removes the
+    revisions), taking the campaign, budget lines and tasks with it; the audit entry
+    outlives them.
+    """
+    campaign = _lock_campaign(campaign.pk)
+    page = InitiativePage.objects.get(pk=campaign.page_id)
+    if not campaign.initiators.filter(pk=user.pk).exists():
+        raise TransitionNotAllowed(_("Only the initiators can delete this draft."))
+    if (
+        campaign.status != Campaign.Status.DRAFT
+        or page.live
+        or page.first_published_at is not None
+        or campaign.pledges.exists()
+    ):
+        raise TransitionNotAllowed(
+            _(
+                "Only a draft can be deleted. This initiative is “%(status)s”; "
+                "it stays, so that nothing moderators or supporters saw disappears."
+            )
+            % {"status": campaign.get_status_display()}
+        )
+    audit.record(
+        campaign,
+        Action.CAMPAIGN_DELETED,
+        actor=user,
+        from_state=campaign.status,
+        title=page.draft_title,
+        page_id=page.pk,
+    )
+    DeletePageAction(page, user=user).execute(skip_permission_checks=True)

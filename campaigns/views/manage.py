@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from campaigns import services
+from campaigns.cover_uploads import adopt_cover
 from campaigns.forms import (
     BudgetLineFormSet,
     CancelInitiativeForm,
@@ -21,11 +22,16 @@ from campaigns.forms import (
     initiative_form_sections,
 )
 from campaigns.models import Campaign, InitiativePage
-from campaigns.permissions import can_edit_initiative
+from campaigns.permissions import can_edit_initiative, is_initiator
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
 from cms.money import format_money
+from core.form_feedback import error_summary, hide_errors, with_extra_row
 from core.ratelimits import rate_limited
+
+# Formsets that have an "add a line" button, by prefix; the cap is their max_num.
+ADDABLE_FORMSETS = ("budget", "tasks")
+MAX_ROWS = 50
 
 
 def _editable_campaign(request, page_id):
@@ -60,6 +66,7 @@ def _apply_form(page, form, user, existing_story=()):
     page.category = data["category"]
     page.location = data["location"]
     page.goal_cents = data["goal"]
+    page.stretch_goal_cents = data["stretch_goal"]
     page.deadline = data["deadline"]
     page.funding_model = data["funding_model"]
     upload = data.get("cover_image")
@@ -67,6 +74,8 @@ def _apply_form(page, form, user, existing_story=()):
         page.cover_image = get_image_model().objects.create(
             title=data["title"], file=upload, uploaded_by_user=user
         )
+    elif form.pending_cover is not None:
+        page.cover_image = adopt_cover(form.pending_cover)
     return page
 
 
@@ -100,7 +109,41 @@ def _forms_valid(form, budget_formset, sections):
     return valid
 
 
-def _render_form(request, form, budget_formset, sections, campaign=None, status=200):
+def _bind(request, page=None):
+    """The form and formsets bound to the POST; "add a line" adds an empty form to one."""
+    data = request.POST
+    added = None
+    for prefix in ADDABLE_FORMSETS:
+        if f"add-{prefix}" in data:
+            data, added = with_extra_row(data, prefix, MAX_ROWS), prefix
+    form = InitiativeForm(data, request.FILES, user=request.user)
+    budget_formset = BudgetLineFormSet(data, prefix="budget")
+    sections = _sections(data, page=page)
+    return form, budget_formset, sections, added
+
+
+def _redisplay(request, form, budget_formset, sections, campaign=None, added=None):
+    """Show the form again: 200 after "add a line" (nothing judged), else 400 with errors."""
+    form.is_valid()
+    form.keep_cover()
+    if added:
+        hide_errors(form, budget_formset, *(f for _s, f in sections.values()))
+        return _render_form(request, form, budget_formset, sections, campaign, added=added)
+    return _render_form(request, form, budget_formset, sections, campaign, status=400)
+
+
+def _render_form(request, form, budget_formset, sections, campaign=None, status=200, added=None):
+    formsets = {name: formset for name, (_section, formset) in sections.items()}
+    summary = error_summary(
+        form,
+        [
+            (budget_formset, "budget-lines", _("Budget line")),
+            *((f, "tasks", _("Task")) for name, f in formsets.items() if name == "task_formset"),
+        ],
+    )
+    cover = form.pending_cover or (
+        campaign.page.get_latest_revision_as_object().cover_image if campaign else None
+    )
     return render(
         request,
         "campaigns/initiative_form.html",
@@ -108,7 +151,10 @@ def _render_form(request, form, budget_formset, sections, campaign=None, status=
             "form": form,
             "budget_formset": budget_formset,
             "campaign": campaign,
-            **{name: formset for name, (_section, formset) in sections.items()},
+            "error_summary": summary,
+            "cover": cover,
+            "added": added,
+            **formsets,
         },
         status=status,
     )
@@ -118,10 +164,8 @@ def _render_form(request, form, budget_formset, sections, campaign=None, status=
 @rate_limited("initiatives")
 def initiative_create(request):
     if request.method == "POST":
-        form = InitiativeForm(request.POST, request.FILES)
-        budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
-        sections = _sections(request.POST)
-        if _forms_valid(form, budget_formset, sections):
+        form, budget_formset, sections, added = _bind(request)
+        if not added and _forms_valid(form, budget_formset, sections):
             neighbourhood = form.cleaned_data["neighbourhood"]
             with transaction.atomic():
                 page = _apply_form(InitiativePage(), form, request.user)
@@ -138,8 +182,10 @@ def initiative_create(request):
                 _("Your initiative is saved as a draft. Submit it for review when it is ready."),
             )
             return redirect("campaigns:my_initiatives")
-        return _render_form(request, form, budget_formset, sections, status=400)
-    form = InitiativeForm(initial={"neighbourhood": request.GET.get("neighbourhood")})
+        return _redisplay(request, form, budget_formset, sections, added=added)
+    form = InitiativeForm(
+        initial={"neighbourhood": request.GET.get("neighbourhood")}, user=request.user
+    )
     return _render_form(request, form, BudgetLineFormSet(prefix="budget"), _sections())
 
 
@@ -152,10 +198,8 @@ def initiative_edit(request, page_id):
         return redirect("campaigns:my_initiatives")
     page = campaign.page.get_latest_revision_as_object()
     if request.method == "POST":
-        form = InitiativeForm(request.POST, request.FILES)
-        budget_formset = BudgetLineFormSet(request.POST, prefix="budget")
-        sections = _sections(request.POST, page=page)
-        if _forms_valid(form, budget_formset, sections):
+        form, budget_formset, sections, added = _bind(request, page=page)
+        if not added and _forms_valid(form, budget_formset, sections):
             with transaction.atomic():
                 _apply_form(page, form, request.user, existing_story=page.story)
                 services.save_initiative_draft(
@@ -171,7 +215,7 @@ def initiative_edit(request, page_id):
             else:
                 messages.success(request, _("Your changes are saved."))
             return redirect("campaigns:my_initiatives")
-        return _render_form(request, form, budget_formset, sections, campaign, status=400)
+        return _redisplay(request, form, budget_formset, sections, campaign, added=added)
     form = InitiativeForm(
         initial={
             "title": page.title,
@@ -181,9 +225,11 @@ def initiative_edit(request, page_id):
             "category": page.category,
             "location": page.location,
             "goal": page.goal_cents / 100,
+            "stretch_goal": page.stretch_goal_cents / 100 if page.stretch_goal_cents else None,
             "deadline": page.deadline,
             "funding_model": page.funding_model,
-        }
+        },
+        user=request.user,
     )
     budget_formset = BudgetLineFormSet(
         prefix="budget",
@@ -236,6 +282,37 @@ def initiative_cancel(request, page_id):
     return render(
         request, "campaigns/cancel.html", {"campaign": campaign, "form": form}, status=status
     )
+
+
+@login_required
+@rate_limited("edits")
+def initiative_delete(request, page_id):
+    """Confirm, then delete a draft: a GET asks, only a POST deletes.
+
+    Only the initiators may; others get 404 for a draft (they cannot know it exists) and
+    403 otherwise. An initiative past the draft stage is refused with a message.
+    """
+    campaign = get_object_or_404(Campaign.objects.select_related("page"), page_id=page_id)
+    if not is_initiator(request.user, campaign):
+        if campaign.page.live:
+            raise PermissionDenied(_("Only the initiators can delete this initiative."))
+        raise Http404
+    if not campaign.is_draft:
+        messages.error(
+            request,
+            _("Only a draft can be deleted. An initiative in review, live or closed stays."),
+        )
+        return redirect("campaigns:my_initiatives")
+    if request.method == "POST":
+        title = campaign.page.draft_title
+        try:
+            services.delete_draft(campaign=campaign, user=request.user)
+        except services.TransitionNotAllowed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": title})
+        return redirect("campaigns:my_initiatives")
+    return render(request, "campaigns/delete_draft.html", {"campaign": campaign})
 
 
 @login_required

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-sent-messages": {"task": "notifications.jobs.prune_sent_messages", "schedule": 86400.0},
     "forget-reporter-emails": {"task": "core.jobs.forget_reporter_emails", "schedule": 86400.0},
+    "delete-stale-pending-covers": {
+        "task": "campaigns.jobs.delete_stale_pending_covers",
+        "schedule": 86400.0,
+    },
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
     "send-spending-proof-reminders": {
         "task": "notifications.jobs.send_spending_proof_reminders",
