@@ -26,14 +26,24 @@ from tasks.services.offers import (
     requests_for_owner,
     withdraw_offer,
 )
+from tasks.services.register import (
+    RegisterItemGone,
+    change_register_item,
+    owned_register_items,
+    reply,
+    takes_part,
+    write_to_owner,
+)
 from tasks.services.removal import delete_offer, delete_signup, release_user_support
 from tasks.services.signups import confirm_hours, sign_up, withdraw
 
 __all__ = [
     "OfferNotAllowed",
+    "RegisterItemGone",
     "TaskClosed",
     "TaskFull",
     "answer_offer_request",
+    "change_register_item",
     "confirm_hours",
     "decide_offer",
     "delete_offer",
@@ -44,13 +54,17 @@ __all__ = [
     "lock_task",
     "make_offer",
     "mark_task_done",
+    "owned_register_items",
     "matching_standing_offers",
     "release_user_support",
+    "reply",
     "request_standing_offer",
     "requests_for_owner",
     "save_task",
     "save_task_edits",
+    "takes_part",
     "sign_up",
     "withdraw",
     "withdraw_offer",
+    "write_to_owner",
 ]
