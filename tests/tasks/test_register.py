@@ -143,9 +143,7 @@ def test_filters_by_kind_capacity_and_step_free(client, neighbourhood):
     "params",
     [{"kind": "castle"}, {"min_capacity": "many"}, {"min_capacity": "0"}, {"page": "x"}],
 )
-def test_invalid_filters_answer_400_with_a_message_in_both_languages(
-    client, neighbourhood, params
-):
+def test_invalid_filters_answer_400_with_a_message_in_both_languages(client, neighbourhood, params):
     listed(neighbourhood, description="De zaal van het buurthuis")
 
     response = client.get(register_url(neighbourhood, "en"), params)
@@ -229,13 +227,17 @@ def test_the_owner_keeps_items_current_from_my_items(client, neighbourhood):
     client.force_login(owner)
     assert "Mijn schuur" in client.get("/en/tasks/register/mine/").content.decode()
 
-    response = client.post(f"/en/tasks/register/{item.pk}/change/", {"change": "pause"}, follow=True)
+    response = client.post(
+        f"/en/tasks/register/{item.pk}/change/", {"change": "pause"}, follow=True
+    )
     assert "The item is paused." in response.content.decode()
     item.refresh_from_db()
     assert item.is_paused
 
     client.force_login(UserFactory())
-    response = client.post(f"/en/tasks/register/{item.pk}/change/", {"change": "resume"}, follow=True)
+    response = client.post(
+        f"/en/tasks/register/{item.pk}/change/", {"change": "resume"}, follow=True
+    )
     assert "Only the owner of this item can change it." in response.content.decode()
     item.refresh_from_db()
     assert item.is_paused
