@@ -241,3 +241,17 @@ def test_the_owner_keeps_items_current_from_my_items(client, neighbourhood):
     assert "Only the owner of this item can change it." in response.content.decode()
     item.refresh_from_db()
     assert item.is_paused
+
+
+def test_a_paused_item_is_released_with_its_owners_other_support(neighbourhood):
+    owner = UserFactory()
+    item = listed(neighbourhood, owner)
+    services.change_register_item(item=item, change="pause", user=owner)
+
+    services.release_user_support(owner)
+
+    item.refresh_from_db()
+    assert item.is_withdrawn
+    assert AuditEntry.objects.filter(
+        object_type="tasks.offer", object_id=str(item.pk), action=Action.OFFER_RELEASED
+    ).exists()
