@@ -81,6 +81,9 @@ class Action:
     STANDING_OFFER_REQUESTED = "standing_offer_requested"
     OFFER_CONSENTED = "offer_consented"
     OFFER_REFUSED = "offer_refused"
+    REGISTER_ITEM_PAUSED = "register_item_paused"
+    REGISTER_ITEM_RESUMED = "register_item_resumed"
+    REGISTER_ITEM_WITHDRAWN = "register_item_withdrawn"
     # Organisations
     ORGANISATION_VERIFIED = "organisation_verified"
     ORGANISATION_UNVERIFIED = "organisation_unverified"

@@ -62,9 +62,12 @@ def forget_initiative_page_on_commit(page_id):
     forget_initiative_page_after_commit(page_id)
 
 
-def forget_page_after_commit(page):
-    """Drop the cached copies of any public page (a neighbourhood, say) after the commit."""
-    transaction.on_commit(partial(forget_paths, _page_paths(page)), robust=True)
+def forget_page_after_commit(page, subpaths=()):
+    """Drop the cached copies of any public page (a neighbourhood, say) after the commit,
+    and of its routable sub-pages ``subpaths`` ("wat-we-hebben/")."""
+    paths = _page_paths(page)
+    paths += [path + subpath for path in paths for subpath in subpaths]
+    transaction.on_commit(partial(forget_paths, paths), robust=True)
 
 
 def forget_initiative_page_after_commit(page_id):

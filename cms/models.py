@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -63,11 +64,17 @@ class CityPage(CachedPageMixin, Page):
         return context
 
 
-class NeighbourhoodPage(CachedPageMixin, Page):
+REGISTER_PATH = "wat-we-hebben/"
+
+
+class NeighbourhoodPage(CachedPageMixin, RoutablePageMixin, Page):
     """A wijk: its shared vision, its themes, and the initiatives that grow in it.
 
     Its initiatives, figures and standing offers belong to higher apps; the template
-    loads them with ``campaign_tags`` and ``task_tags``.
+    loads them with ``campaign_tags`` and ``task_tags``. Its register of what the
+    neighbourhood has is a sub-page (``REGISTER_PATH``), routed by Wagtail's
+    ``RoutablePageMixin`` and filled by ``register_tags``. ``CachedPageMixin`` comes first,
+    so the sub-page goes through its ``serve`` and is cached like the page itself.
     """
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -87,6 +94,25 @@ class NeighbourhoodPage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("neighbourhood page")
+
+    @path(REGISTER_PATH, name="register")
+    def register(self, request):
+        """What the neighbourhood has, filtered by the query string.
+
+        The template's ``neighbourhood_register`` tag reads the filters; when one is not
+        valid it marks the request, and the answer becomes 400 with the form's message.
+        """
+        response = self.render(request, template="cms/neighbourhood_register.html")
+        response.add_post_render_callback(_bad_filters_are_400(request))
+        return response
+
+
+def _bad_filters_are_400(request):
+    def callback(response):
+        if getattr(request, "register_filters_invalid", False):
+            response.status_code = 400
+
+    return callback
 
 
 class StandardPage(CachedPageMixin, Page):

@@ -368,3 +368,46 @@ TASK_TEMPLATES = [
     ("skill", "Website bijhouden", 1, 8),
     ("hands", "Opening organiseren", 2, 6),
 ]
+
+# The register of what Binnenstad has, from residents and an organisation (the bakery's
+# admin lists its space); the last one is paused by its owner.
+REGISTER_ITEMS = [
+    {
+        "neighbourhood": "binnenstad",
+        "owner": "kees@example.nl",
+        "organisation": "bakkerij-de-goudse-korst",
+        "kind": "space",
+        "description": "De ruimte achter de bakkerij, met een lange tafel",
+        "availability": "Maandag- en dinsdagavond",
+        "estimated_value_cents": 75_00,
+        "capacity": 25,
+        "step_free": True,
+        "accessible_toilet": True,
+        "accessibility_notes": "Ingang zonder drempel via de Achter de Kerk.",
+    },
+    {
+        "neighbourhood": "binnenstad",
+        "owner": "marieke@example.nl",
+        "kind": "material",
+        "description": "Boormachine, schuurmachine en een trapladder om te lenen",
+        "availability": "Ophalen in de Zeugstraat, na 18 uur",
+        "estimated_value_cents": 40_00,
+    },
+    {
+        "neighbourhood": "binnenstad",
+        "owner": "youssef@example.nl",
+        "kind": "skill",
+        "description": "Hulp bij een begroting en een subsidieaanvraag",
+        "availability": "Een paar uur per maand",
+        "estimated_value_cents": 0,
+    },
+    {
+        "neighbourhood": "binnenstad",
+        "owner": "ingrid@example.nl",
+        "kind": "space",
+        "description": "Mijn tuin voor een kleine buurtbijeenkomst",
+        "availability": "In de zomer",
+        "capacity": 12,
+        "paused": True,
+    },
+]

@@ -101,6 +101,11 @@ def offer_request_answered(event):
     send(messages.OfferRequestAnswered, event.offer_id)
 
 
+@subscribe(task_events.RegisterMessageSent)
+def register_message_sent(event):
+    send(messages.RegisterMessageReceived, event.message_id)
+
+
 @subscribe(task_events.TaskChanged)
 def task_changed(event):
     send(messages.TaskChanged, event.task_id, version=event.version)

@@ -61,3 +61,11 @@ class TaskCancelled(Event):
     title: str
     page_title: str
     recipients: list
+
+
+@dataclass(frozen=True)
+class RegisterMessageSent(Event):
+    """A resident wrote to the owner of a register item, or one side answered the other."""
+
+    name = "register.message_sent"
+    message_id: int

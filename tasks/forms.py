@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from campaigns.forms import EuroField, InitiativeFormSection
 from cms.models import NeighbourhoodPage
-from core.forms import TOO_LONG, SingleLineCharField
-from tasks.models import MAX_OFFER_VALUE_CENTS, Offer, Task
+from core import limits
+from core.forms import TOO_LONG, LimitedTextField, SingleLineCharField
+from tasks.models import MAX_OFFER_VALUE_CENTS, MAX_SPACE_CAPACITY, Offer, Task
 from tasks.services import save_task_edits, still_needed
 
 
@@ -103,6 +104,20 @@ class StandingOfferForm(OfferForm):
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"), queryset=NeighbourhoodPage.objects.none()
     )
+    capacity = forms.IntegerField(
+        label=_("For a space: how many people fit?"),
+        min_value=1,
+        max_value=MAX_SPACE_CAPACITY,
+        required=False,
+    )
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    accessible_toilet = forms.BooleanField(label=_("Accessible toilet"), required=False)
+    accessibility_notes = LimitedTextField(
+        label=_("More about accessibility (optional)"),
+        max_length=limits.ACCESSIBILITY_NOTES,
+        required=False,
+        help_text=_("For example: a ramp at the side door, a hearing loop."),
+    )
 
     field_order = [
         "kind",
@@ -111,11 +126,64 @@ class StandingOfferForm(OfferForm):
         "description",
         "availability",
         "estimated_value",
+        "capacity",
+        "step_free",
+        "accessible_toilet",
+        "accessibility_notes",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
+
+    def offer_details(self):
+        data = self.cleaned_data
+        return {
+            **super().offer_details(),
+            "capacity": data["capacity"],
+            "step_free": data["step_free"],
+            "accessible_toilet": data["accessible_toilet"],
+            "accessibility_notes": data["accessibility_notes"],
+        }
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters, read from the query string; every field may stay empty."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Everything")), *Offer.Kind.choices], required=False
+    )
+    available = forms.BooleanField(label=_("Available now"), required=False)
+    min_capacity = forms.IntegerField(
+        label=_("Space for at least (people)"),
+        min_value=1,
+        max_value=MAX_SPACE_CAPACITY,
+        required=False,
+    )
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def filter(self, items):
+        """Narrow ``items`` by the valid filters; an invalid one is left out (and shown)."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            items = items.filter(kind=data["kind"])
+        if data.get("available"):
+            items = items.filter(status=Offer.Status.OFFERED)
+        if data.get("min_capacity"):
+            items = items.filter(kind=Offer.Kind.SPACE, capacity__gte=data["min_capacity"])
+        if data.get("step_free"):
+            items = items.filter(kind=Offer.Kind.SPACE, step_free=True)
+        return items
+
+
+class RegisterMessageForm(forms.Form):
+    body = LimitedTextField(
+        label=_("Your message"),
+        max_length=limits.REGISTER_MESSAGE,
+        rows=5,
+        help_text=_("Your e-mail address is not shown; the answer comes through the platform."),
+    )
 
 
 class TaskForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from core import limits
 from core.fields import CentsField
+from tasks.register_models import RegisterMessage  # noqa: F401  (defined beside, for size)
 
 
 class StateMachineModel(FSMModelMixin, models.Model):
@@ -249,9 +250,11 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("offer", "Withdrawn")
+    PAUSED = "paused", _("Paused")
 
 
 MAX_OFFER_VALUE_CENTS = 100_000_00
+MAX_SPACE_CAPACITY = 5_000
 
 
 class Offer(StateMachineModel):
@@ -264,8 +267,13 @@ class Offer(StateMachineModel):
     withdrawn (``withdraw``, by the giver, only while unanswered). An initiator who asks
     for someone else's standing offer makes an offer that waits for the giver (the person,
     or an admin of the organisation): offered → requested (``await_giver``) → accepted |
-    declined (``consent``, ``refuse``). ``release`` withdraws a requested, open or accepted offer
-    when its task or its giver is deleted.
+    declined (``consent``, ``refuse``). ``release`` withdraws a requested, open, paused or
+    accepted offer when its task or its giver is deleted.
+
+    A standing offer is an item of the neighbourhood's register (``tasks.register``): its
+    owner pauses it (offered → paused, ``pause``), makes it available again (``resume``) or
+    withdraws it for good (offered | paused → withdrawn, ``withdraw``). Offered means
+    available now; a paused item stays listed as paused, but nobody can ask for it.
     """
 
     Kind = OfferKind
@@ -313,6 +321,18 @@ class Offer(StateMachineModel):
         default=0,
         validators=[MaxValueValidator(MAX_OFFER_VALUE_CENTS)],
     )
+    # Spaces only: how many people fit, and how accessible it is.
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (people)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SPACE_CAPACITY)],
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    accessibility_notes = models.CharField(
+        _("more about accessibility"), max_length=limits.ACCESSIBILITY_NOTES, blank=True
+    )
     status = FSMField(
         _("status"),
         max_length=16,
@@ -355,9 +375,19 @@ class Offer(StateMachineModel):
     def decline(self):
         self.decided_at = timezone.now()
 
-    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.WITHDRAWN)
+    @transition(
+        field=status, source=[OfferStatus.OFFERED, OfferStatus.PAUSED], target=OfferStatus.WITHDRAWN
+    )
     def withdraw(self):
-        """The giver takes back an offer nobody answered yet."""
+        """The giver takes back an offer nobody answered yet, or a (paused) register item."""
+
+    @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.PAUSED)
+    def pause(self):
+        """The owner of a register item makes it unavailable for a while."""
+
+    @transition(field=status, source=OfferStatus.PAUSED, target=OfferStatus.OFFERED)
+    def resume(self):
+        """The owner of a paused register item makes it available again."""
 
     @transition(field=status, source=OfferStatus.OFFERED, target=OfferStatus.REQUESTED)
     def await_giver(self):
@@ -375,7 +405,12 @@ class Offer(StateMachineModel):
 
     @transition(
         field=status,
-        source=[OfferStatus.REQUESTED, OfferStatus.OFFERED, OfferStatus.ACCEPTED],
+        source=[
+            OfferStatus.REQUESTED,
+            OfferStatus.OFFERED,
+            OfferStatus.ACCEPTED,
+            OfferStatus.PAUSED,
+        ],
         target=OfferStatus.WITHDRAWN,
     )
     def release(self):
@@ -400,6 +435,14 @@ class Offer(StateMachineModel):
     @property
     def is_withdrawn(self):
         return self.status == OfferStatus.WITHDRAWN
+
+    @property
+    def is_paused(self):
+        return self.status == OfferStatus.PAUSED
+
+    @property
+    def is_standing(self):
+        return self.task_id is None
 
     @property
     def giver_name(self):

@@ -3,7 +3,8 @@
 Registered with ``accounts.personal_data`` in :meth:`TasksConfig.ready`. It erases first
 (``order`` 10): sign-ups and offers are withdrawn through their transitions while the
 person's pledges still carry their account, so un-counting a helper who also donated
-leaves them counted once.
+leaves them counted once. Messages about register items go with their sender (and a
+conversation with the resident who started it) by the database's cascade.
 """
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import DigestItem
 from core.models import Announcement
 from tasks.events import TaskCancelled
-from tasks.models import Offer, SignUp
+from tasks.models import Offer, RegisterMessage, SignUp
 from tasks.services import release_user_support
 
 
@@ -48,6 +49,15 @@ class TasksPart:
                     "status": offer.status,
                 }
                 for offer in offers
+            ],
+            "register_messages": [
+                {
+                    "about": message.item.description,
+                    "to": "owner" if message.to_owner else "resident",
+                    "message": message.body,
+                    "sent": message.created_at.isoformat(),
+                }
+                for message in RegisterMessage.objects.filter(sender=user).select_related("item")
             ],
         }
 

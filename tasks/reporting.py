@@ -2,21 +2,26 @@
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.caching import forget_page_after_commit
+from cms.models import REGISTER_PATH
 from core import reports
 from tasks.models import Offer
 
+LISTED_STATUSES = [Offer.Status.OFFERED, Offer.Status.PAUSED]
 
-def public_standing_offers():
-    """Standing offers the public sees: open, not hidden, and not from a hidden organisation."""
+
+def listed_standing_offers():
+    """The register's items the public sees: available or paused, not hidden, and not
+    from a hidden organisation. Withdrawn items are gone."""
     return Offer.objects.filter(
         Q(organisation__isnull=True) | Q(organisation__hidden_at__isnull=True),
         task__isnull=True,
         hidden_at__isnull=True,
-        status=Offer.Status.OFFERED,
+        status__in=LISTED_STATUSES,
     )
 
 
@@ -35,21 +40,31 @@ def accepted_quantity():
     return Coalesce(Subquery(given), 0)
 
 
+def public_standing_offers():
+    """Standing offers available now: the ones initiators are offered and may ask for."""
+    return listed_standing_offers().filter(status=Offer.Status.OFFERED)
+
+
+def forget_register_after_commit(neighbourhood):
+    """The neighbourhood page and its register show the items: drop their cached copies."""
+    forget_page_after_commit(neighbourhood, subpaths=[REGISTER_PATH])
+
+
 class StandingOfferReportable(reports.Reportable):
     key = "offer"
     model = Offer
     label = _("offer")
 
     def visible(self):
-        return public_standing_offers().select_related("neighbourhood", "organisation", "user")
+        return listed_standing_offers().select_related("neighbourhood", "organisation", "user")
 
     def hide(self, item, *, actor):
         Offer.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
         if item.neighbourhood_id:
-            forget_page_after_commit(item.neighbourhood)
+            forget_register_after_commit(item.neighbourhood)
 
     def public_url(self, item):
-        return f"{item.neighbourhood.url}#assets-heading"
+        return reverse("tasks:register_item", args=[item.pk])
 
     def summary(self, item):
         parts = [item.get_kind_display(), item.description, item.availability, item.giver_name]

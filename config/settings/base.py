@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -309,6 +310,8 @@ WIJKKAPITAAL = {
         # Honest visitors report once or twice; anonymous visitors count by address only.
         "reports": {"ip": "10/h", "user": "10/h"},
         "funding": {"ip": "60/h", "user": "30/h"},
+        # Writing to the owner of a register item, and answering: each one sends a mail.
+        "register_messages": {"ip": "30/h", "user": "15/h"},
     },
 }
 

@@ -22,6 +22,7 @@ from notifications.messages.pledges import (
     PledgeMessage,
     RefundCompleted,
 )
+from notifications.messages.register import RegisterMessageReceived
 from notifications.messages.tasks import (
     OfferAccepted,
     OfferDecision,
@@ -61,6 +62,7 @@ __all__ = [
     "PayoutPaid",
     "PledgeMessage",
     "RefundCompleted",
+    "RegisterMessageReceived",
     "SignUpConfirmation",
     "SignUpMessage",
     "SignUpWithdrawn",

@@ -27,6 +27,14 @@ from tasks.services.offers import (
     requests_for_owner,
     withdraw_offer,
 )
+from tasks.services.register import (
+    RegisterItemGone,
+    change_register_item,
+    owned_register_items,
+    reply,
+    takes_part,
+    write_to_owner,
+)
 from tasks.services.removal import delete_offer, delete_signup, release_user_support
 from tasks.services.signups import (
     HoursNeedConfirmation,
@@ -39,9 +47,11 @@ from tasks.services.signups import (
 __all__ = [
     "HoursNeedConfirmation",
     "OfferNotAllowed",
+    "RegisterItemGone",
     "TaskClosed",
     "TaskFull",
     "answer_offer_request",
+    "change_register_item",
     "confirm_hours",
     "decide_offer",
     "delete_offer",
@@ -53,14 +63,18 @@ __all__ = [
     "lock_task",
     "make_offer",
     "mark_task_done",
+    "owned_register_items",
     "matching_standing_offers",
     "release_user_support",
+    "reply",
     "request_standing_offer",
     "requests_for_owner",
     "save_task",
     "save_task_edits",
+    "takes_part",
     "sign_up",
     "still_needed",
     "withdraw",
     "withdraw_offer",
+    "write_to_owner",
 ]

@@ -16,7 +16,7 @@ from campaigns.state import fire
 from core.events import announce
 from tasks.events import OfferDecided, OfferRequestAnswered, OfferRequested
 from tasks.models import Offer, Task
-from tasks.reporting import public_standing_offers
+from tasks.reporting import forget_register_after_commit, public_standing_offers
 from tasks.services.common import OfferNotAllowed, lock_task, refresh_fullness, still_needed
 
 
@@ -140,16 +140,18 @@ def withdraw_offer(*, offer, user):
     if not offer.is_offered:
         raise OfferNotAllowed(_("An offer that was already answered cannot be withdrawn."))
     fire(offer, "withdraw", action=Action.OFFER_WITHDRAWN, actor=user)
+    if offer.neighbourhood_id:
+        forget_register_after_commit(offer.neighbourhood)
     return offer
 
 
 def release_offer(campaign, offer, actor=None):
-    """Withdraw a requested, open or accepted offer whose task or giver is being deleted.
+    """Withdraw a requested, open, paused or accepted offer whose task or giver is deleted.
 
     An accepted offer is un-counted. The caller holds the campaign and task locks (none
     for a standing offer) and has locked ``offer``.
     """
-    if not (offer.is_requested or offer.is_offered or offer.is_accepted):
+    if not (offer.is_requested or offer.is_offered or offer.is_accepted or offer.is_paused):
         return
     was_accepted = offer.is_accepted
     fire(offer, "release", action=Action.OFFER_RELEASED, actor=actor)
@@ -167,9 +169,18 @@ def list_standing_offer(
     description,
     availability="",
     estimated_value_cents=0,
+    capacity=None,
+    step_free=False,
+    accessible_toilet=False,
+    accessibility_notes="",
 ):
-    """What a neighbourhood has: a space, materials or a skill anyone can ask for."""
-    return _create_offer(
+    """What a neighbourhood has: a space, materials or a skill anyone can ask for.
+
+    Capacity and accessibility describe a space; for other kinds they are not stored.
+    """
+    if kind != Offer.Kind.SPACE:
+        capacity, step_free, accessible_toilet, accessibility_notes = None, False, False, ""
+    offer = _create_offer(
         Action.STANDING_OFFER_LISTED,
         neighbourhood=neighbourhood,
         user=user,
@@ -178,11 +189,18 @@ def list_standing_offer(
         description=description,
         availability=availability,
         estimated_value_cents=estimated_value_cents,
+        capacity=capacity,
+        step_free=step_free,
+        accessible_toilet=accessible_toilet,
+        accessibility_notes=accessibility_notes,
     )
+    forget_register_after_commit(neighbourhood)
+    return offer
 
 
 def matching_standing_offers(task):
-    """Standing offers of the task's kind in its initiative's neighbourhood."""
+    """Standing offers of the task's kind in its initiative's neighbourhood, available now
+    (a paused or withdrawn item is not suggested)."""
     if task.kind not in (Task.Kind.SPACE, Task.Kind.MATERIAL, Task.Kind.SKILL):
         return Offer.objects.none()
     neighbourhood = task.initiative.get_parent()

@@ -70,7 +70,7 @@ def release_user_support(user, *, actor=None):
         refresh_fullness(task, actor)
         forget_initiative_page_on_commit(task.initiative_id)
     standing = Offer.objects.select_for_update().filter(
-        user=user, task__isnull=True, status=Offer.Status.OFFERED
+        user=user, task__isnull=True, status__in=[Offer.Status.OFFERED, Offer.Status.PAUSED]
     )
     for offer in standing.order_by("pk"):
         release_offer(None, offer, actor=actor)

@@ -11,6 +11,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 PAGES = [
     pytest.param("/", id="home"),
     pytest.param("/gouda/binnenstad/", id="neighbourhood"),
+    pytest.param("/gouda/binnenstad/wat-we-hebben/", id="register"),
+    pytest.param("/en/gouda/binnenstad/wat-we-hebben/?kind=space&step_free=on", id="register-en"),
     pytest.param("/gouda/binnenstad/de-bruisplaats/", id="initiative"),
     pytest.param("/gouda/", id="city"),
     pytest.param("/open-data/", id="open-data"),

@@ -39,6 +39,7 @@ from core.events import muted
 from demo import content, privacy_content
 from demo.impact import ensure_impact_reports
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
+from demo.register import ensure_register_items
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         self.ensure_moderator()
         residents = {email: self.ensure_user(email, name) for email, name in content.RESIDENTS}
         self.ensure_organisations(neighbourhoods, residents)
+        ensure_register_items(neighbourhoods, residents)
         today = timezone.localdate()
         for data in content.initiatives(today):
             self.ensure_initiative(data, neighbourhoods[data["neighbourhood"]], residents)

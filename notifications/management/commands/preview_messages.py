@@ -24,7 +24,7 @@ from campaigns.models import (
 )
 from notifications.base import Recipient
 from notifications.messages import REGISTRY, TaskCancelled
-from tasks.models import Offer, SignUp, Task
+from tasks.models import Offer, RegisterMessage, SignUp, Task
 
 
 def sample_objects():
@@ -120,7 +120,14 @@ def sample_objects():
             {"key": "payment_fees", "amount_cents": 0},
         ],
     )
+    register_message = RegisterMessage(
+        pk=1,
+        item=Offer(pk=2, user=initiator, kind="material", description="Een trapladder om te lenen"),
+        sender=neighbour,
+        body="Mag ik de ladder zaterdag lenen voor de geveltuinen?",
+    )
     return {
+        "register_message": register_message,
         "payout": payout,
         "export": export,
         "pledge": pledge,
@@ -154,6 +161,7 @@ def build_message(cls, objects):
         "initiator_digest": "campaign",
         "standing_offer_requested": "offer",
         "offer_request_answered": "offer",
+        "register_message": "register_message",
     }
     obj = objects[by_key.get(cls.key) or by_base[name]]
     if cls.key == "initiator_digest":
