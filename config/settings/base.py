@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "wagtail.contrib.forms",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +302,8 @@ WIJKKAPITAAL = {
         # Honest visitors report once or twice; anonymous visitors count by address only.
         "reports": {"ip": "10/h", "user": "10/h"},
         "funding": {"ip": "60/h", "user": "30/h"},
+        # The contact form mails every moderator: a few messages an hour is plenty.
+        "contact": {"ip": "5/h", "user": "5/h"},
     },
 }
 

@@ -15,6 +15,7 @@ from notifications.messages.campaigns import (
     ModerationApproved,
     UpdatePosted,
 )
+from notifications.messages.contact import ContactMessage, moderator_recipients
 from notifications.messages.payouts import PayoutMessage, PayoutPaid, SpendingProofReminder
 from notifications.messages.pledges import (
     DonationReceipt,
@@ -44,6 +45,7 @@ __all__ = [
     "CampaignMessage",
     "CampaignSucceeded",
     "ChangesRequested",
+    "ContactMessage",
     "DataExportReady",
     "DonationReceipt",
     "GoalReachedMilestone",
@@ -72,5 +74,6 @@ __all__ = [
     "UpdatePosted",
     "donor_recipient",
     "initiator_recipients",
+    "moderator_recipients",
     "supporter_recipients",
 ]

@@ -37,6 +37,7 @@ from campaigns.story import text_to_blocks
 from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
 from core.events import muted
 from demo import content, privacy_content
+from demo.info_pages import ensure_info_pages
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
 from tasks.models import SignUp, Task
 
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 themes=[("theme", {"title": t, "description": d}) for t, d in data["themes"]],
             )
         self.ensure_legal_pages(home)
+        ensure_info_pages(home, self.ensure_child)
         self.ensure_moderator()
         residents = {email: self.ensure_user(email, name) for email, name in content.RESIDENTS}
         self.ensure_organisations(neighbourhoods, residents)
