@@ -58,7 +58,7 @@ def test_a_faq_block_renders_its_questions_as_details(client, home):
     html = client.get(page.url).content.decode()
 
     assert "<h2>Geven</h2>" in html
-    assert "<details class=\"faq-item\"><summary>Hoe betaal ik?</summary>" in html
+    assert '<details class="faq-item"><summary>Hoe betaal ik?</summary>' in html
     assert "Via Stripe." in html
 
 
