@@ -260,6 +260,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-sent-messages": {"task": "notifications.jobs.prune_sent_messages", "schedule": 86400.0},
     "forget-reporter-emails": {"task": "core.jobs.forget_reporter_emails", "schedule": 86400.0},
+    "forget-contact-messages": {"task": "cms.jobs.forget_contact_messages", "schedule": 86400.0},
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
     "send-spending-proof-reminders": {
         "task": "notifications.jobs.send_spending_proof_reminders",
@@ -279,6 +280,8 @@ WIJKKAPITAAL = {
     "MAX_DEADLINE_DAYS": 90,
     "MAX_COVER_IMAGE_BYTES": 10 * 1024 * 1024,
     "PAGE_CACHE_SECONDS": env.int("PAGE_CACHE_SECONDS", default=0),
+    # Contact-form messages (Wagtail form submissions) are deleted after this many days.
+    "CONTACT_MESSAGE_RETENTION_DAYS": env.int("CONTACT_MESSAGE_RETENTION_DAYS", default=365),
     # Fragments of the initiative page, keyed on the campaign's cache_version.
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),

@@ -203,3 +203,59 @@ def test_too_many_messages_get_429_and_keep_the_text(client, contact, settings):
     assert "Derde bericht" in html
     assert "kort na elkaar" in html
     assert FormSubmission.objects.count() == 2
+
+
+def test_the_demo_builds_the_dutch_pages_and_links_them_from_the_footer(client):
+    from django.core.management import call_command
+
+    call_command("load_demo_data", verbosity=0)
+
+    html = client.get("/").content.decode()
+    footer = html[html.index('class="site-footer"') :]
+    for path, title in (
+        ("/hoe-het-werkt/", "Hoe het werkt"),
+        ("/veelgestelde-vragen/", "Veelgestelde vragen"),
+        ("/over-ons/", "Over Wijkkapitaal"),
+        ("/organisaties/", "Organisaties"),
+        ("/contact/", "Contact"),
+    ):
+        assert f'<a href="{path}">{title}</a>' in footer
+        assert client.get(path).status_code == 200
+    assert "Bakkerij De Goudse Korst" in client.get("/organisaties/").content.decode()
+    assert (
+        "<summary>Hoe betaal ik?</summary>" in client.get("/veelgestelde-vragen/").content.decode()
+    )
+
+
+def test_every_demo_text_has_dutch_and_english():
+    from demo import info_content
+
+    for data in [*info_content.STANDARD_PAGES, info_content.CONTACT, info_content.ORGANISATIONS]:
+        dutch, english = (info_content.in_language(data, code) for code in ("nl", "en"))
+        assert (
+            dutch["title"]
+            and english["title"]
+            and dutch["title"] != english["title"]
+            or (data["key"] == "contact")
+        )
+        assert repr(dutch) != repr(english)
+        assert "'nl'" not in repr(dutch) and "'en'" not in repr(english)
+
+
+def test_contact_messages_are_deleted_after_the_retention_period(contact, home):
+    from datetime import timedelta
+
+    from cms.jobs import forget_contact_messages
+
+    other_form = add(home, StandardPage(title="Geen formulier", slug="geen-formulier"))
+    old = FormSubmission.objects.create(page=contact, form_data=good())
+    recent = FormSubmission.objects.create(page=contact, form_data=good())
+    kept_elsewhere = FormSubmission.objects.create(page=other_form, form_data={})
+    FormSubmission.objects.filter(pk__in=[old.pk, kept_elsewhere.pk]).update(
+        submit_time=timezone.now() - timedelta(days=366)
+    )
+
+    assert forget_contact_messages() == 1
+
+    remaining = set(FormSubmission.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, kept_elsewhere.pk}

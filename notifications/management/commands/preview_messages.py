@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.html import escape
+from wagtail.contrib.forms.models import FormSubmission
 
 from accounts.models import DataExport, Invitation, Organisation, User
 from campaigns.models import (
@@ -120,7 +121,19 @@ def sample_objects():
             {"key": "payment_fees", "amount_cents": 0},
         ],
     )
+    contact = FormSubmission(
+        pk=1,
+        page_id=1,
+        form_data={
+            "name": "Els de Buur",
+            "email": "buur@example.nl",
+            "subject": "Vraag over mijn gift",
+            "message": "Ik gaf per ongeluk twee keer. Kan één gift terug?",
+            "language": "nl",
+        },
+    )
     return {
+        "contact": contact,
         "payout": payout,
         "export": export,
         "pledge": pledge,
@@ -154,6 +167,7 @@ def build_message(cls, objects):
         "initiator_digest": "campaign",
         "standing_offer_requested": "offer",
         "offer_request_answered": "offer",
+        "contact_message": "contact",
     }
     obj = objects[by_key.get(cls.key) or by_base[name]]
     if cls.key == "initiator_digest":
