@@ -167,3 +167,15 @@ def test_a_request_for_another_host_path_never_becomes_the_og_url(client, tree):
     html = client.get("//evil.example/").content.decode()
 
     assert "evil.example" not in html
+
+
+def test_an_organisation_profile_describes_itself_in_its_tags(client, tree):
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Bakkerij De Korst", description="Brood & ruimte.")
+
+    html = client.get(f"/organisations/{organisation.slug}/").content.decode()
+
+    assert meta(html, "og:title") == "Bakkerij De Korst"
+    assert meta(html, "description") == "Brood & ruimte."
+    assert meta(html, "og:url") == f"http://testserver/organisations/{organisation.slug}/"
