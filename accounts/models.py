@@ -70,6 +70,10 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations the public may see: not hidden by a moderator."""
         return self.filter(hidden_at__isnull=True)
 
+    def listing(self):
+        """The public list of organisations: visible ones, by name, with what a card shows."""
+        return self.visible().select_related("neighbourhood", "logo").order_by("name", "pk")
+
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
 

@@ -45,3 +45,33 @@ class ThemeBlock(blocks.StructBlock):
     class Meta:
         icon = "tag"
         template = "blocks/theme_block.html"
+
+
+class QuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=limits.STORY_HEADING)
+    answer = blocks.RichTextBlock(
+        label=_("Answer"),
+        features=["bold", "italic", "link", "ol", "ul"],
+        max_length=limits.STORY_PARAGRAPH,
+    )
+
+    class Meta:
+        icon = "help"
+
+
+class FAQBlock(blocks.StructBlock):
+    """Questions with their answers, shown as ``<details>`` so each opens without script."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=limits.STORY_HEADING)
+    questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"))
+
+    class Meta:
+        icon = "help"
+        label = _("Questions and answers")
+        template = "blocks/faq_block.html"
+
+
+class PageBodyBlock(StoryBlock):
+    """A standard page's body: the story blocks, and questions with answers."""
+
+    faq = FAQBlock()

@@ -1,15 +1,28 @@
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.forms.models import AbstractForm
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.blocks import StoryBlock, ThemeBlock
+from accounts.models import Organisation
+from cms.blocks import PageBodyBlock, StoryBlock, ThemeBlock
+from cms.events import ContactMessageReceived
+from cms.forms import ContactForm
 from cms.page_cache import CachedPageMixin
+from core.events import announce
 from core.fields import CentsField
+from core.ratelimits import seconds_to_wait
+
+ORGANISATIONS_PER_PAGE = 24
+INTRO_FEATURES = ["bold", "italic", "link", "ul"]
 
 
 class HomePage(CachedPageMixin, Page):
@@ -19,7 +32,12 @@ class HomePage(CachedPageMixin, Page):
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["cms.CityPage", "cms.StandardPage"]
+    subpage_types = [
+        "cms.CityPage",
+        "cms.StandardPage",
+        "cms.ContactPage",
+        "cms.OrganisationIndexPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -116,12 +134,119 @@ def _bad_filters_are_400(request):
 
 
 class StandardPage(CachedPageMixin, Page):
-    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+    """How it works, questions and answers, about us, privacy, terms: text with headings."""
+
+    body = StreamField(PageBodyBlock(), blank=True, verbose_name=_("body"))
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class OrganisationIndexPage(CachedPageMixin, Page):
+    """The organisations on the platform, verified ones marked, hidden ones left out."""
+
+    intro = RichTextField(_("intro"), blank=True, features=INTRO_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("organisations page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(Organisation.objects.listing(), ORGANISATIONS_PER_PAGE)
+        context["organisations"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+TOO_MANY_MESSAGES = _(
+    "You sent several messages in a short time. Please try again in an hour; "
+    "what you typed is still here."
+)
+
+
+class ContactPage(AbstractForm):
+    """A form that reaches the moderators, on Wagtail's form page.
+
+    Submissions are Wagtail's ``FormSubmission`` rows, which moderators read, export and
+    delete under Forms in the admin. The fields are fixed (``cms.forms.ContactForm``)
+    rather than built by editors, because the mail to the moderators and the limits
+    depend on them. The mail goes out through the notifications app, which receives the
+    announced :class:`~cms.events.ContactMessageReceived`.
+    """
+
+    intro = RichTextField(_("intro"), blank=True, features=INTRO_FEATURES)
+    thank_you_text = RichTextField(_("thank-you text"), blank=True, features=INTRO_FEATURES)
+
+    content_panels = AbstractForm.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("thank_you_text"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+    template = "cms/contact_page.html"
+    landing_page_template = "cms/contact_page_landing.html"
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_form_fields(self):
+        return []
+
+    def get_form_class(self):
+        return ContactForm
+
+    def get_data_fields(self):
+        return [("submit_time", _("Submission date")), *ContactForm.data_fields()]
+
+    def process_form_submission(self, form):
+        if form.is_trap:
+            return None
+        with transaction.atomic():
+            submission = self.get_submission_class().objects.create(
+                form_data=form.stored_data(), page=self
+            )
+            announce(ContactMessageReceived(submission_id=submission.pk))
+        return submission
+
+    def serve(self, request, *args, **kwargs):
+        """Wagtail's form view, with a rate limit and a 400 for a form with mistakes."""
+        if request.method == "POST":
+            wait = seconds_to_wait(request, "contact")
+            if wait is not None:
+                form = self.get_form(request.POST, page=self, user=request.user)
+                form.is_valid()
+                form.add_error(None, TOO_MANY_MESSAGES)
+                context = self.get_context(request)
+                context["form"] = form
+                response = TemplateResponse(
+                    request, self.get_template(request), context, status=429
+                )
+                response["Retry-After"] = str(int(wait))
+                add_never_cache_headers(response)
+                return response
+        response = super().serve(request, *args, **kwargs)
+        form = getattr(response, "context_data", None) and response.context_data.get("form")
+        if request.method == "POST" and form is not None and form.errors:
+            response.status_code = 400
+        add_never_cache_headers(response)
+        return response
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    page = blocks.PageChooserBlock(label=_("Page"))
+    label = blocks.CharBlock(
+        label=_("Link text"), required=False, max_length=60, help_text=_("Else the page title.")
+    )
+
+    class Meta:
+        icon = "link"
 
 
 @register_setting(icon="cog")
@@ -159,9 +284,17 @@ class PlatformSettings(BaseSiteSetting):
         related_name="+",
     )
 
+    footer_links = StreamField(
+        [("link", FooterLinkBlock())],
+        blank=True,
+        verbose_name=_("footer links"),
+        help_text=_("The pages every footer links to, such as how it works, FAQ and contact."),
+    )
+
     panels = [
         FieldPanel("tagline"),
         FieldPanel("contact_email"),
+        FieldPanel("footer_links"),
         FieldPanel("privacy_page"),
         FieldPanel("terms_page"),
         FieldPanel("volunteer_hour_value_cents"),

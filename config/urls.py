@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from campaigns.views.webhook import stripe_webhook
@@ -23,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("health/", cms_views.health, name="health"),
     path("favicon.ico", cms_views.favicon),
+    path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
 

@@ -38,6 +38,10 @@ PUBLIC_NAME = 80
 PLEDGE_MESSAGE = 500
 # Abuse reports
 REPORT_TEXT = 1_000
+# The contact form
+CONTACT_NAME = 80
+CONTACT_SUBJECT = 140
+CONTACT_MESSAGE = 3_000
 
 
 def text_limit(limit):

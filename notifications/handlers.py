@@ -6,9 +6,12 @@ batch jobs (:func:`notifications.jobs.fan_out`); the row is delivered once they 
 queued. Either way, the sent-once log makes a second delivery mail nobody twice.
 """
 
+from wagtail.contrib.forms.models import FormSubmission
+
 from accounts.events import DataExportReady, OrganisationInvited
 from campaigns import events as campaign_events
 from campaigns.models import Campaign
+from cms.events import ContactMessageReceived
 from core.events import subscribe
 from notifications import messages
 from notifications.base import Recipient, deliver
@@ -129,3 +132,13 @@ def organisation_invited(event):
 @subscribe(DataExportReady)
 def data_export_ready(event):
     send(messages.DataExportReady, event.export_id)
+
+
+@subscribe(ContactMessageReceived)
+def contact_message_received(event):
+    """A message a moderator deleted before its mail went out is not sent."""
+    try:
+        submission = messages.ContactMessage.load(event.submission_id)
+    except FormSubmission.DoesNotExist:
+        return
+    deliver(messages.ContactMessage(submission))

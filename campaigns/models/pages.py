@@ -119,6 +119,11 @@ class InitiativePage(CachedPageMixin, Page):
                 {"stretch_goal_cents": _("A stretch goal must be higher than the goal.")}
             )
 
+    @property
+    def meta_image(self):
+        """The picture of a shared link's card (``cms.templatetags.page_meta``)."""
+        return self.cover_image
+
     def get_context(self, request, *args, **kwargs):
         """The page's own data, read lazily: what the cached fragments show is read (and
         its queryset built) only when a fragment is rendered, so a warm fragment costs

@@ -6,7 +6,7 @@ from django.utils import translation
 register = template.Library()
 
 
-def _path_in(match, code):
+def path_in_language(match, code):
     """The resolved view's URL in language ``code``, or the home page's when there is none.
 
     Built with ``reverse`` from what the resolver matched, never from the raw request path,
@@ -31,7 +31,7 @@ def language_links(context):
     query = request.GET.urlencode()
     links = []
     for code, name in settings.LANGUAGES:
-        url = _path_in(match, code)
+        url = path_in_language(match, code)
         links.append(
             {
                 "code": code,

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "wagtail.contrib.forms",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.jobs.delete_stale_pending_covers",
         "schedule": 86400.0,
     },
+    "forget-contact-messages": {"task": "cms.jobs.forget_contact_messages", "schedule": 86400.0},
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
     "send-spending-proof-reminders": {
         "task": "notifications.jobs.send_spending_proof_reminders",
@@ -287,6 +290,8 @@ WIJKKAPITAAL = {
     "MAX_DEADLINE_DAYS": 90,
     "MAX_COVER_IMAGE_BYTES": 10 * 1024 * 1024,
     "PAGE_CACHE_SECONDS": env.int("PAGE_CACHE_SECONDS", default=0),
+    # Contact-form messages (Wagtail form submissions) are deleted after this many days.
+    "CONTACT_MESSAGE_RETENTION_DAYS": env.int("CONTACT_MESSAGE_RETENTION_DAYS", default=365),
     # Fragments of the initiative page, keyed on the campaign's cache_version.
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
@@ -312,6 +317,8 @@ WIJKKAPITAAL = {
         "funding": {"ip": "60/h", "user": "30/h"},
         # Writing to the owner of a register item, and answering: each one sends a mail.
         "register_messages": {"ip": "30/h", "user": "15/h"},
+        # The contact form mails every moderator: a few messages an hour is plenty.
+        "contact": {"ip": "5/h", "user": "5/h"},
     },
 }
 

@@ -15,6 +15,7 @@ from notifications.messages.campaigns import (
     ModerationApproved,
     UpdatePosted,
 )
+from notifications.messages.contact import ContactMessage, moderator_recipients
 from notifications.messages.payouts import PayoutMessage, PayoutPaid, SpendingProofReminder
 from notifications.messages.pledges import (
     DonationReceipt,
@@ -45,6 +46,7 @@ __all__ = [
     "CampaignMessage",
     "CampaignSucceeded",
     "ChangesRequested",
+    "ContactMessage",
     "DataExportReady",
     "DonationReceipt",
     "GoalReachedMilestone",
@@ -74,5 +76,6 @@ __all__ = [
     "UpdatePosted",
     "donor_recipient",
     "initiator_recipients",
+    "moderator_recipients",
     "supporter_recipients",
 ]

@@ -17,6 +17,12 @@ PAGES = [
     pytest.param("/gouda/", id="city"),
     pytest.param("/open-data/", id="open-data"),
     pytest.param("/en/open-data/", id="open-data-en"),
+    pytest.param("/hoe-het-werkt/", id="how-it-works"),
+    pytest.param("/veelgestelde-vragen/", id="faq"),
+    pytest.param("/over-ons/", id="about"),
+    pytest.param("/contact/", id="contact"),
+    pytest.param("/organisaties/", id="organisations"),
+    pytest.param("/privacy/", id="privacy"),
 ]
 
 

@@ -38,6 +38,7 @@ from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, 
 from core.events import muted
 from demo import content, privacy_content
 from demo.impact import ensure_impact_reports
+from demo.info_pages import ensure_info_pages
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
 from demo.register import ensure_register_items
 from tasks.models import SignUp, Task
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 themes=[("theme", {"title": t, "description": d}) for t, d in data["themes"]],
             )
         self.ensure_legal_pages(home)
+        ensure_info_pages(home, self.ensure_child)
         self.ensure_moderator()
         residents = {email: self.ensure_user(email, name) for email, name in content.RESIDENTS}
         self.ensure_organisations(neighbourhoods, residents)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.html import escape
+from wagtail.contrib.forms.models import FormSubmission
 
 from accounts.models import DataExport, Invitation, Organisation, User
 from campaigns.models import (
@@ -126,8 +127,20 @@ def sample_objects():
         sender=neighbour,
         body="Mag ik de ladder zaterdag lenen voor de geveltuinen?",
     )
+    contact = FormSubmission(
+        pk=1,
+        page_id=1,
+        form_data={
+            "name": "Els de Buur",
+            "email": "buur@example.nl",
+            "subject": "Vraag over mijn gift",
+            "message": "Ik gaf per ongeluk twee keer. Kan één gift terug?",
+            "language": "nl",
+        },
+    )
     return {
         "register_message": register_message,
+        "contact": contact,
         "payout": payout,
         "export": export,
         "pledge": pledge,
@@ -162,6 +175,7 @@ def build_message(cls, objects):
         "standing_offer_requested": "offer",
         "offer_request_answered": "offer",
         "register_message": "register_message",
+        "contact_message": "contact",
     }
     obj = objects[by_key.get(cls.key) or by_base[name]]
     if cls.key == "initiator_digest":
