@@ -136,7 +136,7 @@ def test_the_demo_serves_and_links_on_the_chosen_port():
         text=True,
         check=True,
     ).stdout
-    serve = next(line for line in commands.splitlines() if "runserver" in line)
+    serve = next(line for line in commands.splitlines() if "manage.py run_demo" in line)
     assert "127.0.0.1:8300" in serve
     assert "BASE_URL=http://127.0.0.1:8300" in serve
 
