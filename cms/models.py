@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -7,11 +8,21 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import StoryBlock, ThemeBlock
+from cms.i18n import (
+    SourceLanguagePageMixin,
+    TranslatablePageMixin,
+    active_content_language,
+    default_content_language,
+)
 from cms.page_cache import CachedPageMixin
 
 
-class HomePage(CachedPageMixin, Page):
-    """The site's front page: its live initiatives come from ``{% load campaign_tags %}``."""
+class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
+    """The site's front page: its live initiatives come from ``{% load campaign_tags %}``.
+
+    The Dutch home page is the site's root; its English translation is the root of the
+    English tree, which holds only the translated platform pages (``cms.i18n``).
+    """
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
@@ -23,27 +34,56 @@ class HomePage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def source_home(self):
+        """The home page of the source (Dutch) tree: this page, or what it translates.
+
+        Under the source language the site's root page is that home page itself, so it
+        costs no query.
+        """
+        if active_content_language() == default_content_language():
+            return self
+        source = HomePage.objects.filter(
+            translation_key=self.translation_key,
+            locale__language_code=default_content_language(),
+        ).first()
+        return source or self
+
     def route(self, request, path_components):
         """Find a deeper page by its URL path in one query, instead of two per level.
 
         ``route`` is Wagtail's hook for custom routing; the page found still routes (and
-        refuses when not live) through its own ``route``. Paths that are no page's URL
-        path, such as a routable page's sub-path, take Wagtail's level-by-level way.
+        refuses when not live) through its own ``route``. A translated home page looks in
+        its own tree first and then in the source tree, so the Dutch-only cities,
+        neighbourhoods and initiatives are shown under its language prefix too. Paths that
+        are no page's URL path, such as a routable page's sub-path, take Wagtail's
+        level-by-level way, in the same order.
         """
-        if path_components:
-            url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.filter(url_path=url_path).specific().first()
-            if page is not None:
-                return page.route(request, [])
-        return super().route(request, path_components)
+        if not path_components:
+            return super().route(request, path_components)
+        source = self.source_home()
+        homes = [self] if source.pk == self.pk else [self, source]
+        relative = "/".join(path_components) + "/"
+        url_paths = [home.url_path + relative for home in homes]
+        found = {
+            page.url_path: page for page in Page.objects.filter(url_path__in=url_paths).specific()
+        }
+        for url_path in url_paths:
+            if url_path in found:
+                return found[url_path].route(request, [])
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if source.pk == self.pk:
+                raise
+            return super(HomePage, source).route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cities"] = CityPage.objects.live().child_of(self)
+        context["cities"] = CityPage.objects.live().child_of(self.source_home())
         return context
 
 
-class CityPage(CachedPageMixin, Page):
+class CityPage(SourceLanguagePageMixin, CachedPageMixin, Page):
     """A municipality; its neighbourhoods are its children."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -62,7 +102,7 @@ class CityPage(CachedPageMixin, Page):
         return context
 
 
-class NeighbourhoodPage(CachedPageMixin, Page):
+class NeighbourhoodPage(SourceLanguagePageMixin, CachedPageMixin, Page):
     """A wijk: its shared vision, its themes, and the initiatives that grow in it.
 
     Its initiatives, figures and standing offers belong to higher apps; the template
@@ -88,7 +128,9 @@ class NeighbourhoodPage(CachedPageMixin, Page):
         verbose_name = _("neighbourhood page")
 
 
-class StandardPage(CachedPageMixin, Page):
+class StandardPage(TranslatablePageMixin, CachedPageMixin, Page):
+    """A platform page (privacy, terms, how it works), translated with Wagtail's "Translate"."""
+
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
