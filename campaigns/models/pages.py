@@ -178,7 +178,9 @@ class InitiativePage(SourceLanguagePageMixin, CachedPageMixin, Page):
             {
                 "campaign": campaign,
                 "is_preview": is_preview,
-                "neighbourhood": self.get_parent,  # called when the breadcrumb is rendered
+                # Called when the breadcrumb is rendered; the specific class (no query) makes
+                # its URL follow the interface language.
+                "neighbourhood": lambda: self.get_parent().specific_deferred,
                 "budget_lines": self.budget_lines.all(),
                 "initiators": [],
                 "supporters": [],
