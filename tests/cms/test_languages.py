@@ -9,14 +9,17 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from campaigns.caching import forget_initiative_page
 from campaigns.models import InitiativePage
 from cms.models import PlatformSettings, StandardPage
 from demo.translations import translate_home, translate_standard_page
-from tests.factories import make_initiative, site_tree
+from tests.campaigns.test_initiative_form import form_data
+from tests.factories import UserFactory, make_initiative, site_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +195,53 @@ def test_an_unknown_sub_path_under_en_is_still_not_found(client, trees):
     english_home = trees["english_home"]
     assert english_home.url == "/en/"
     assert client.get("/en" + nl(trees["initiative"]) + "extra/").status_code == 404
+
+
+def test_the_initiative_form_saves_the_english_title_and_summary(client, trees):
+    client.force_login(UserFactory())
+    data = form_data(
+        trees["neighbourhood"],
+        title_en="Community kitchen",
+        summary_en="Cooking together every Thursday.",
+    )
+    assert client.post(reverse("campaigns:create"), data).status_code == 302
+    page = InitiativePage.objects.get(title="Buurtkeuken De Pan")
+    draft = page.get_latest_revision_as_object()
+    assert (draft.title_en, draft.summary_en) == (
+        "Community kitchen",
+        "Cooking together every Thursday.",
+    )
+    edit = client.get(reverse("campaigns:edit", args=[page.pk])).content.decode()
+    assert 'value="Community kitchen"' in edit and 'lang="en"' in edit
+
+
+def test_the_admin_still_adds_an_initiative_under_a_neighbourhood(client, trees):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    neighbourhood = trees["neighbourhood"]
+    add_url = reverse(
+        "wagtailadmin_pages:add", args=("campaigns", "initiativepage", neighbourhood.pk)
+    )
+    assert 'name="title_en"' in client.get(add_url).content.decode()
+    data = nested_form_data(
+        {
+            "title": "Buurtbank",
+            "slug": "buurtbank",
+            "summary": "Een bank voor iedereen.",
+            "title_en": "A neighbourhood bench",
+            "summary_en": "",
+            "story": streamfield([]),
+            "category": "repair",
+            "location": "",
+            "goal_cents": "10000",
+            "stretch_goal_cents": "",
+            "deadline": "2027-06-01",
+            "funding_model": "all_or_nothing",
+            "budget_lines": inline_formset([{"description": "Hout", "amount_cents": "10000"}]),
+        }
+    )
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = InitiativePage.objects.get(slug="buurtbank")
+    assert page.get_parent().pk == neighbourhood.pk
+    assert page.locale_id == neighbourhood.locale_id
+    assert page.get_latest_revision_as_object().title_en == "A neighbourhood bench"
