@@ -67,9 +67,11 @@ class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
         found = {
             page.url_path: page for page in Page.objects.filter(url_path__in=url_paths).specific()
         }
-        for url_path in url_paths:
-            if url_path in found:
-                return found[url_path].route(request, [])
+        candidates = [found[url_path] for url_path in url_paths if url_path in found]
+        if candidates:
+            # A translation still in draft leaves its source page shown, not a 404.
+            page = next((page for page in candidates if page.live), candidates[0])
+            return page.route(request, [])
         try:
             return super().route(request, path_components)
         except Http404:

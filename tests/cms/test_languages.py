@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from campaigns.caching import forget_initiative_page
@@ -245,3 +245,23 @@ def test_the_admin_still_adds_an_initiative_under_a_neighbourhood(client, trees)
     assert page.get_parent().pk == neighbourhood.pk
     assert page.locale_id == neighbourhood.locale_id
     assert page.get_latest_revision_as_object().title_en == "A neighbourhood bench"
+
+
+def test_the_admin_translate_action_makes_a_draft_that_goes_live_when_published(client, trees):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = StandardPage(title="Zo werkt het", slug="zo-werkt-het")
+    trees["home"].add_child(instance=page)
+    english = Locale.objects.get(language_code="en")
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=[page.pk]),
+        {"locales": [english.pk]},
+    )
+    assert response.status_code == 302
+    translated = page.get_translation(english).specific
+    assert translated.get_parent().pk == trees["english_home"].pk and not translated.live
+    client.logout()
+    assert '<h1 lang="nl">Zo werkt het</h1>' in _html(client, "/en/zo-werkt-het/")
+
+    translated.title = "How it works"
+    translated.save_revision().publish()
+    assert "<h1>How it works</h1>" in _html(client, "/en/zo-werkt-het/")

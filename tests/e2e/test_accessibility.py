@@ -15,6 +15,9 @@ PAGES = [
     pytest.param("/gouda/", id="city"),
     pytest.param("/open-data/", id="open-data"),
     pytest.param("/en/open-data/", id="open-data-en"),
+    pytest.param("/en/", id="home-en"),
+    pytest.param("/en/gouda/binnenstad/de-bruisplaats/", id="initiative-en"),
+    pytest.param("/en/privacy/", id="privacy-en"),
 ]
 
 
