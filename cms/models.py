@@ -4,14 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms.blocks import StoryBlock, ThemeBlock
 from cms.i18n import (
     SourceLanguagePageMixin,
     TranslatablePageMixin,
-    active_content_language,
     default_content_language,
 )
 from cms.page_cache import CachedPageMixin
@@ -34,13 +33,14 @@ class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def source_home(self):
+    def source_home(self, request):
         """The home page of the source (Dutch) tree: this page, or what it translates.
 
-        Under the source language the site's root page is that home page itself, so it
-        costs no query.
+        The site's root page is the source home page; Wagtail keeps the request's site on
+        the request, so finding that out costs no query.
         """
-        if active_content_language() == default_content_language():
+        site = Site.find_for_request(request)
+        if site is not None and site.root_page_id == self.pk:
             return self
         source = HomePage.objects.filter(
             translation_key=self.translation_key,
@@ -60,7 +60,7 @@ class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
         """
         if not path_components:
             return super().route(request, path_components)
-        source = self.source_home()
+        source = self.source_home(request)
         homes = [self] if source.pk == self.pk else [self, source]
         relative = "/".join(path_components) + "/"
         url_paths = [home.url_path + relative for home in homes]
@@ -81,7 +81,7 @@ class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cities"] = CityPage.objects.live().child_of(self.source_home())
+        context["cities"] = CityPage.objects.live().child_of(self.source_home(request))
         return context
 
 

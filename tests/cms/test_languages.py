@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from campaigns.caching import forget_initiative_page
 from campaigns.models import InitiativePage
+from campaigns.queries import matching_initiative_ids
 from cms.models import PlatformSettings, StandardPage
 from demo.translations import translate_home, translate_standard_page
 from tests.campaigns.test_initiative_form import form_data
@@ -265,3 +266,11 @@ def test_the_admin_translate_action_makes_a_draft_that_goes_live_when_published(
     translated.title = "How it works"
     translated.save_revision().publish()
     assert "<h1>How it works</h1>" in _html(client, "/en/zo-werkt-het/")
+
+
+def test_the_english_title_is_found_by_the_search(trees):
+    page = trees["initiative"]
+    assert page.pk not in matching_initiative_ids("facade")
+    page.title_en = "Facade gardens"
+    page.save_revision().publish()
+    assert page.pk in matching_initiative_ids("facade")
