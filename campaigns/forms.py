@@ -185,6 +185,21 @@ class InitiativeForm(forms.Form):
         error_messages={"invalid_choice": CHOOSE_FROM_LIST},
     )
 
+    # Optional English title and summary, shown under /en/ (the page itself stays Dutch).
+    title_en = SingleLineCharField(
+        label=_("Title in English"),
+        max_length=limits.INITIATIVE_TITLE,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    summary_en = LimitedTextField(
+        label=_("Summary in English"),
+        max_length=limits.INITIATIVE_SUMMARY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+        help_text=_("Optional. Shown to visitors who read the site in English."),
+    )
+
     def __init__(self, *args, user=None, require_image=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

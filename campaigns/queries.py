@@ -20,7 +20,7 @@ def _with_neighbourhood_title(queryset):
 
 
 MIN_INFIX_LENGTH = 3
-INFIX_FIELDS = ("title", "summary", "location")
+INFIX_FIELDS = ("title", "summary", "title_en", "summary_en", "location")
 
 SORT_DEFAULT = ""
 SORT_NEWEST = "newest"
@@ -32,8 +32,8 @@ def matching_initiative_ids(query):
     """Ids of the live initiatives that match a visitor's search, on every database.
 
     Two searches, joined: Wagtail's full-text search (stemmed words, over the story too),
-    and a plain infix match on title, summary and location for every word of three letters
-    or more. Dutch glues words together ("Geveltuinen", "Buurtmoestuin"), so "tuin" must
+    and a plain infix match on title, summary (Dutch and English) and location for every
+    word of three letters or more. Dutch glues words together ("Geveltuinen", "Buurtmoestuin"), so "tuin" must
     match inside a word; Wagtail's autocomplete only matches word prefixes (SQLite FTS5
     ``tuin*``, PostgreSQL ``to_tsquery('tuin:*')``) and its trigram ``fuzzy`` search exists
     only on PostgreSQL, so the infix part is an ORM ``icontains``, which behaves the same on

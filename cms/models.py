@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db import models, transaction
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +10,18 @@ from wagtail.contrib.forms.models import AbstractForm
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from accounts.models import Organisation
 from cms.blocks import PageBodyBlock, StoryBlock, ThemeBlock
 from cms.events import ContactMessageReceived
 from cms.forms import ContactForm
+from cms.i18n import (
+    SourceLanguagePageMixin,
+    TranslatablePageMixin,
+    default_content_language,
+)
 from cms.page_cache import CachedPageMixin
 from core.events import announce
 from core.fields import CentsField
@@ -25,8 +31,12 @@ ORGANISATIONS_PER_PAGE = 24
 INTRO_FEATURES = ["bold", "italic", "link", "ul"]
 
 
-class HomePage(CachedPageMixin, Page):
-    """The site's front page: its live initiatives come from ``{% load campaign_tags %}``."""
+class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
+    """The site's front page: its live initiatives come from ``{% load campaign_tags %}``.
+
+    The Dutch home page is the site's root; its English translation is the root of the
+    English tree, which holds only the translated platform pages (``cms.i18n``).
+    """
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
@@ -43,27 +53,59 @@ class HomePage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def source_home(self, request):
+        """The home page of the source (Dutch) tree: this page, or what it translates.
+
+        The site's root page is the source home page; Wagtail keeps the request's site on
+        the request, so finding that out costs no query.
+        """
+        site = Site.find_for_request(request)
+        if site is not None and site.root_page_id == self.pk:
+            return self
+        source = HomePage.objects.filter(
+            translation_key=self.translation_key,
+            locale__language_code=default_content_language(),
+        ).first()
+        return source or self
+
     def route(self, request, path_components):
         """Find a deeper page by its URL path in one query, instead of two per level.
 
         ``route`` is Wagtail's hook for custom routing; the page found still routes (and
-        refuses when not live) through its own ``route``. Paths that are no page's URL
-        path, such as a routable page's sub-path, take Wagtail's level-by-level way.
+        refuses when not live) through its own ``route``. A translated home page looks in
+        its own tree first and then in the source tree, so the Dutch-only cities,
+        neighbourhoods and initiatives are shown under its language prefix too. Paths that
+        are no page's URL path, such as a routable page's sub-path, take Wagtail's
+        level-by-level way, in the same order.
         """
-        if path_components:
-            url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.filter(url_path=url_path).specific().first()
-            if page is not None:
-                return page.route(request, [])
-        return super().route(request, path_components)
+        if not path_components:
+            return super().route(request, path_components)
+        source = self.source_home(request)
+        homes = [self] if source.pk == self.pk else [self, source]
+        relative = "/".join(path_components) + "/"
+        url_paths = [home.url_path + relative for home in homes]
+        found = {
+            page.url_path: page for page in Page.objects.filter(url_path__in=url_paths).specific()
+        }
+        candidates = [found[url_path] for url_path in url_paths if url_path in found]
+        if candidates:
+            # A translation still in draft leaves its source page shown, not a 404.
+            page = next((page for page in candidates if page.live), candidates[0])
+            return page.route(request, [])
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if source.pk == self.pk:
+                raise
+            return super(HomePage, source).route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cities"] = CityPage.objects.live().child_of(self)
+        context["cities"] = CityPage.objects.live().child_of(self.source_home(request))
         return context
 
 
-class CityPage(CachedPageMixin, Page):
+class CityPage(SourceLanguagePageMixin, CachedPageMixin, Page):
     """A municipality; its neighbourhoods are its children."""
 
     intro = models.CharField(_("intro"), max_length=250, blank=True)
@@ -85,7 +127,7 @@ class CityPage(CachedPageMixin, Page):
 REGISTER_PATH = "wat-we-hebben/"
 
 
-class NeighbourhoodPage(CachedPageMixin, RoutablePageMixin, Page):
+class NeighbourhoodPage(SourceLanguagePageMixin, CachedPageMixin, RoutablePageMixin, Page):
     """A wijk: its shared vision, its themes, and the initiatives that grow in it.
 
     Its initiatives, figures and standing offers belong to higher apps; the template
@@ -133,8 +175,9 @@ def _bad_filters_are_400(request):
     return callback
 
 
-class StandardPage(CachedPageMixin, Page):
-    """How it works, questions and answers, about us, privacy, terms: text with headings."""
+class StandardPage(TranslatablePageMixin, CachedPageMixin, Page):
+    """How it works, questions and answers, about us, privacy, terms: text with headings,
+    translated with Wagtail's "Translate"."""
 
     body = StreamField(PageBodyBlock(), blank=True, verbose_name=_("body"))
     content_panels = Page.content_panels + [FieldPanel("body")]

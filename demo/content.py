@@ -2,6 +2,19 @@
 
 from datetime import timedelta
 
+HOME = {
+    "title": "Begin bij wat de wijk al heeft",
+    "slug": "wijkkapitaal",
+    "intro": "Bewoners met een idee voor hun buurt vinden hier geld, handen, "
+    "ruimte en materiaal bij buren, ondernemers en fondsen.",
+}
+
+HOME_EN = {
+    "title": "Start from what the neighbourhood already has",
+    "intro": "Residents with an idea for their neighbourhood find money, helping hands, "
+    "space and materials here, from neighbours, local businesses and funds.",
+}
+
 CITY = {
     "title": "Gouda",
     "slug": "gouda",

@@ -1,12 +1,13 @@
-"""The privacy statement and terms of use of the demo site, in Dutch with English below.
+"""The privacy statement and terms of use of the demo site, in Dutch and in English.
 
 They describe what the platform stores and why, as built (docs/privacy.md); an operator
-edits them in the Wagtail admin before going live.
+edits them in the Wagtail admin before going live. The English texts become the Dutch
+pages' translations in the English page tree (``demo.translations``).
 """
 
 PRIVACY = {
     "slug": "privacy",
-    "title": "Privacyverklaring / Privacy statement",
+    "title": "Privacyverklaring",
     "body": [
         (
             "paragraph",
@@ -54,30 +55,12 @@ PRIVACY = {
             "blijven dan zonder je naam in de boeken; waar je naam te zien was, staat "
             "'Oud-lid'. Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.</p>",
         ),
-        ("heading", "In English"),
-        (
-            "paragraph",
-            "<p>Wijkkapitaal keeps as little about you as it can, only as long as "
-            "needed, and never sells it. Your account holds your e-mail address, the name you "
-            "show, your language and a hashed password. A donation holds the amount, the name "
-            "you show (or anonymous), your message and, for guests, the e-mail address for "
-            "the receipt. Payments run through Stripe; we never see your bank or card details, "
-            "and we cut Stripe's notifications down to amounts, ids and statuses after 90 days. "
-            "A guest's e-mail address is erased 18 months after the initiative closed; amounts "
-            "stay in the books. Guests only get news about an initiative if they tick the box. "
-            "When you sign up for a task or offer something, the initiators see your name and "
-            "e-mail address. The log of e-mail we sent you is erased after two years.</p>"
-            "<p>Under 'My data' you download everything we hold about you and delete your "
-            "account. Your donations then stay in the books without your name; where it was "
-            "shown, it says 'Former member'. You may complain to the Dutch Data Protection "
-            "Authority (Autoriteit Persoonsgegevens).</p>",
-        ),
     ],
 }
 
 TERMS = {
     "slug": "voorwaarden",
-    "title": "Gebruiksvoorwaarden / Terms of use",
+    "title": "Gebruiksvoorwaarden",
     "body": [
         (
             "paragraph",
@@ -87,14 +70,75 @@ TERMS = {
             "als het doel niet op tijd wordt gehaald. Moderatoren keuren initiatieven goed en "
             "mogen berichten die kwetsen of misleiden weghalen.</p>",
         ),
-        ("heading", "In English"),
+    ],
+}
+
+PRIVACY_EN = {
+    "slug": "privacy",
+    "title": "Privacy statement",
+    "body": [
         (
             "paragraph",
-            "<p>Wijkkapitaal brings residents with an idea together with "
-            "neighbours, businesses and funds. Initiators promise to do what they describe and "
-            "account for how they spend the money. Under 'all or nothing' you get your donation "
-            "back if the goal is not reached in time. Moderators approve initiatives and may "
-            "remove messages that hurt or mislead.</p>",
+            "<p>Wijkkapitaal keeps as little about you as it can, only for as long as it is "
+            "needed, and never to sell. Below is what we keep and why.</p>",
+        ),
+        ("heading", "Your account"),
+        (
+            "paragraph",
+            "<p>Your e-mail address (to log in and to send you messages), your name as you "
+            "show it on initiatives, your language and an encrypted password. Legal basis: "
+            "our agreement with you.</p>",
+        ),
+        ("heading", "Donations"),
+        (
+            "paragraph",
+            "<p>The amount, the name you show with your gift (or anonymous), your message "
+            "to the initiators and, if you give without an account, your e-mail address for "
+            "your receipt. You pay through Stripe; we never see your bank or card details. "
+            "Stripe sends us notifications with your name and e-mail address; after 90 days "
+            "we keep only amounts, references and the status. A guest's e-mail address is "
+            "erased 18 months after the initiative closed. Amounts are kept for the books "
+            "(the legal duty to keep tax records). As a guest you only get news about the "
+            "initiative if you tick the box.</p>",
+        ),
+        ("heading", "Helping and offering"),
+        (
+            "paragraph",
+            "<p>When you sign up for a task or offer something, the initiators see your "
+            "name and e-mail address, so that they can reach you. We keep your sign-up, your "
+            "note and the confirmed hours.</p>",
+        ),
+        ("heading", "E-mail"),
+        (
+            "paragraph",
+            "<p>We keep track of which message we sent you, so that you never get one "
+            "twice, and erase that record after two years. You choose which messages you "
+            "want under 'E-mail preferences' or through the link at the bottom of every "
+            "e-mail.</p>",
+        ),
+        ("heading", "Your rights"),
+        (
+            "paragraph",
+            "<p>Under 'My data' you download everything we keep about you (as JSON and as "
+            "a readable page) and delete your account. The amounts you gave then stay in "
+            "the books without your name; where your name was shown, it says 'Former "
+            "member'. You may also complain to the Dutch Data Protection Authority "
+            "(Autoriteit Persoonsgegevens).</p>",
+        ),
+    ],
+}
+
+TERMS_EN = {
+    "slug": "terms",
+    "title": "Terms of use",
+    "body": [
+        (
+            "paragraph",
+            "<p>Wijkkapitaal brings residents with an idea together with neighbours, "
+            "businesses and funds. Initiators promise to do what they describe and to "
+            "account for how they spend the money. Under 'all or nothing' you get your "
+            "donation back if the goal is not reached in time. Moderators approve "
+            "initiatives and may remove messages that hurt or mislead.</p>",
         ),
     ],
 }

@@ -18,7 +18,9 @@ from accounts.permissions import is_moderator
 from campaigns.models.campaign import Campaign
 from campaigns.models.ledger import Pledge
 from cms.blocks import StoryBlock
+from cms.i18n import SourceLanguagePageMixin, active_content_language
 from cms.page_cache import CachedPageMixin
+from core import limits
 from core.fields import CentsField
 
 SUPPORTERS_SHOWN = 24
@@ -42,14 +44,29 @@ class FundingModel(models.TextChoices):
     KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("Keep what you raise")
 
 
-class InitiativePage(CachedPageMixin, Page):
+class InitiativePage(SourceLanguagePageMixin, CachedPageMixin, Page):
     """The moderated part of an initiative: its story and its terms.
 
     Everything that changes while a campaign runs (status, money, supporters) lives in
     :class:`campaigns.models.Campaign`, so that a donation never creates a page revision.
+
+    The page exists only in Dutch (``cms.i18n``); an initiator may add an English title
+    and summary, shown under ``/en/`` instead of the Dutch ones (``shown_title``).
     """
 
     summary = models.CharField(_("summary"), max_length=300)
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=limits.INITIATIVE_TITLE,
+        blank=True,
+        help_text=_("Optional. Shown to visitors who read the site in English."),
+    )
+    summary_en = models.CharField(
+        _("summary in English"),
+        max_length=limits.INITIATIVE_SUMMARY,
+        blank=True,
+        help_text=_("Optional. Shown to visitors who read the site in English."),
+    )
     story = StreamField(StoryBlock(), blank=True, verbose_name=_("story"))
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -77,6 +94,9 @@ class InitiativePage(CachedPageMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("title_en"), FieldPanel("summary_en")], heading=_("In English")
+        ),
         FieldPanel("cover_image"),
         FieldPanel("story"),
         MultiFieldPanel(
@@ -95,6 +115,8 @@ class InitiativePage(CachedPageMixin, Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
+        index.SearchField("title_en"),
+        index.SearchField("summary_en"),
         index.SearchField("story"),
         index.SearchField("location"),
         index.FilterField("category"),
@@ -124,6 +146,26 @@ class InitiativePage(CachedPageMixin, Page):
         """The picture of a shared link's card (``cms.templatetags.page_meta``)."""
         return self.cover_image
 
+    def _english(self, field):
+        return bool(getattr(self, field)) and active_content_language() == "en"
+
+    @property
+    def shown_title(self):
+        """The title in the interface language when the initiator wrote one, else Dutch."""
+        return self.title_en if self._english("title_en") else self.title
+
+    @property
+    def title_language(self):
+        return "en" if self._english("title_en") else self.content_language
+
+    @property
+    def shown_summary(self):
+        return self.summary_en if self._english("summary_en") else self.summary
+
+    @property
+    def summary_language(self):
+        return "en" if self._english("summary_en") else self.content_language
+
     def get_context(self, request, *args, **kwargs):
         """The page's own data, read lazily: what the cached fragments show is read (and
         its queryset built) only when a fragment is rendered, so a warm fragment costs
@@ -140,7 +182,9 @@ class InitiativePage(CachedPageMixin, Page):
             {
                 "campaign": campaign,
                 "is_preview": is_preview,
-                "neighbourhood": self.get_parent,  # called when the breadcrumb is rendered
+                # Called when the breadcrumb is rendered; the specific class (no query) makes
+                # its URL follow the interface language.
+                "neighbourhood": lambda: self.get_parent().specific_deferred,
                 "budget_lines": self.budget_lines.all(),
                 "initiators": [],
                 "supporters": [],

@@ -62,6 +62,8 @@ def _apply_form(page, form, user, existing_story=()):
     data = form.cleaned_data
     page.title = data["title"]
     page.summary = data["summary"]
+    page.title_en = data.get("title_en", "")
+    page.summary_en = data.get("summary_en", "")
     page.story = merge_story(existing_story, data["story"])
     page.category = data["category"]
     page.location = data["location"]
@@ -220,6 +222,8 @@ def initiative_edit(request, page_id):
         initial={
             "title": page.title,
             "summary": page.summary,
+            "title_en": page.title_en,
+            "summary_en": page.summary_en,
             "story": blocks_to_text(page.story),
             "neighbourhood": page.get_parent().pk,
             "category": page.category,

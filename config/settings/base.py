@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -166,7 +168,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://wijkkapitaal"
 WAGTAIL_SITE_NAME = "Wijkkapitaal"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Wagtail's own translated page trees: the platform's pages (home, standard pages) have an
+# English translation beside the Dutch tree; cities, neighbourhoods and initiatives exist
+# only in Dutch and are shown under /en/ with the English interface (cms/i18n.py).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -23,6 +23,9 @@ PAGES = [
     pytest.param("/contact/", id="contact"),
     pytest.param("/organisaties/", id="organisations"),
     pytest.param("/privacy/", id="privacy"),
+    pytest.param("/en/", id="home-en"),
+    pytest.param("/en/gouda/binnenstad/de-bruisplaats/", id="initiative-en"),
+    pytest.param("/en/privacy/", id="privacy-en"),
 ]
 
 

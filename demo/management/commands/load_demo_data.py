@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from accounts.models import Membership, Organisation
 from campaigns import services
@@ -36,7 +36,7 @@ from campaigns.state import fire
 from campaigns.story import text_to_blocks
 from cms.models import CityPage, HomePage, NeighbourhoodPage, PlatformSettings, StandardPage
 from core.events import muted
-from demo import content, privacy_content
+from demo import content, privacy_content, translations
 from demo.impact import ensure_impact_reports
 from demo.info_pages import ensure_info_pages
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
@@ -110,16 +110,13 @@ class Command(BaseCommand):
         )
 
     def ensure_home(self):
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
         if home:
             return home
         root = Page.get_first_root_node()
         welcome = Page.objects.filter(depth=2, slug="home").exclude(content_type__model="homepage")
         home = HomePage(
-            title="Begin bij wat de wijk al heeft",
-            slug="wijkkapitaal",
-            intro="Bewoners met een idee voor hun buurt vinden hier geld, handen, "
-            "ruimte en materiaal bij buren, ondernemers en fondsen.",
+            title=content.HOME["title"], slug=content.HOME["slug"], intro=content.HOME["intro"]
         )
         root.add_child(instance=home)
         site = Site.objects.filter(is_default_site=True).first()
@@ -145,7 +142,10 @@ class Command(BaseCommand):
         return page
 
     def ensure_legal_pages(self, home):
-        """The privacy statement and terms, found by the footer through the site setting."""
+        """The privacy statement and terms, found by the footer through the site setting.
+
+        The home page and both pages get their English translations in the English tree.
+        """
         pages = {
             key: self.ensure_child(
                 home, StandardPage, data["slug"], title=data["title"], body=data["body"]
@@ -158,6 +158,12 @@ class Command(BaseCommand):
         platform = PlatformSettings.for_site(Site.objects.get(is_default_site=True))
         platform.privacy_page, platform.terms_page = pages["privacy"], pages["terms"]
         platform.save()
+        translations.translate_home(home, **content.HOME_EN)
+        for key, data in (
+            ("privacy", privacy_content.PRIVACY_EN),
+            ("terms", privacy_content.TERMS_EN),
+        ):
+            translations.translate_standard_page(pages[key], **data)
 
     def ensure_moderator(self):
         user = self.ensure_user(MODERATOR_EMAIL, "Moderator Wijkkapitaal", MODERATOR_PASSWORD)

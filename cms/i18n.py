@@ -1,0 +1,82 @@
+"""Two languages on one site, with Wagtail's own translated page trees.
+
+The platform's own pages (the home page and standard pages such as the privacy statement)
+have an English translation in an English tree beside the Dutch one, made with Wagtail's
+"Translate" action (``wagtail.contrib.simple_translation``). Cities, neighbourhoods and
+initiatives exist only in the Dutch tree: their running state (campaigns, pledges, tasks)
+hangs off the page's id, so a copy per language would split it. They are shown under
+``/en/`` too, with the English interface and their content marked ``lang="nl"``:
+
+- :class:`SourceLanguagePageMixin` makes such a page's URL follow the interface language
+  (``get_url_parts``, Wagtail's documented hook for custom URLs);
+- ``cms.models.HomePage.route`` (Wagtail's documented routing hook) lets the English home
+  page find the Dutch tree's pages that have no English translation.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Site
+
+
+def default_content_language():
+    """The language of the source tree (Dutch)."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def active_content_language():
+    """The content language that matches the interface language."""
+    try:
+        return get_supported_content_language_variant(translation.get_language())
+    except LookupError:
+        return default_content_language()
+
+
+def _site_root_paths(request):
+    """``Site.get_site_root_paths()``, kept on the request so a listing reads it once."""
+    if not isinstance(request, HttpRequest):
+        return Site.get_site_root_paths()
+    if not hasattr(request, "wijk_site_root_paths"):
+        request.wijk_site_root_paths = Site.get_site_root_paths()
+    return request.wijk_site_root_paths
+
+
+class SourceLanguagePageMixin:
+    """A page that exists only in the source (Dutch) tree, shown in every interface language.
+
+    Wagtail builds a page's URL in its tree's language; this page's URL instead follows the
+    active interface language, so a visitor under ``/en/`` stays there.
+    """
+
+    @property
+    def content_language(self):
+        return default_content_language()
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request=request)
+        if parts is None or parts[2] is None:
+            return parts
+        if active_content_language() == default_content_language():
+            return parts
+        site_id, root_url, _page_path = parts
+        for root in _site_root_paths(request):
+            if root.site_id == site_id and self.url_path.startswith(root.root_path):
+                relative = self.url_path[len(root.root_path) :]
+                try:
+                    page_path = reverse("wagtail_serve", args=(relative,))
+                except NoReverseMatch:
+                    return parts
+                if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and page_path != "/":
+                    page_path = page_path.rstrip("/")
+                return (site_id, root_url, page_path)
+        return parts
+
+
+class TranslatablePageMixin:
+    """A platform page that may have a translation in each content language."""
+
+    @property
+    def content_language(self):
+        return self.locale.language_code
