@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point where the demo is served: `make demo PORT=8300` gives :8300.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: demo install test lint bench messages clean
+.PHONY: demo install test lint bench bench-scale messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install lint
 
 bench: install
 	$(PY) bench/run.py
+
+# 100,000 initiatives and 1,000,000 pledges on a throw-away PostgreSQL; SCALE=0.1 for a tenth.
+SCALE ?= 1
+bench-scale: install
+	$(PY) -m bench.scale.run --scale $(SCALE)
 
 messages: install
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=bench --ignore=tests
