@@ -46,6 +46,13 @@ def parse_args(argv):
         help="a page whose first request takes longer is measured by that one request",
     )
     parser.add_argument(
+        "--deadline-timeout",
+        type=float,
+        default=3600,
+        help="stop the deadline night after this long and report how far it got",
+    )
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / ".work-scale")
+    parser.add_argument(
         "--skip", action="append", default=[], choices=["pages", "memory", "deadline"]
     )
     return parser.parse_args(argv)
@@ -109,9 +116,16 @@ def print_table(results):
     log(f"load: {results['load']['load_seconds']} s at SCALE={results['load']['scale']}")
 
 
+def write(results):
+    """Write what is measured so far (a long deadline night leaves the pages on disk)."""
+    shown = {**results, "load": {k: v for k, v in results.get("load", {}).items()
+                                 if k != "closing_campaigns"}}  # fmt: skip
+    RESULTS_PATH.write_text(json.dumps(shown, indent=2) + "\n")
+
+
 def main(argv=None):
     options = parse_args(argv)
-    bench_env = BenchEnvironment(ROOT / "bench" / ".work-scale")
+    bench_env = BenchEnvironment(options.workdir)
     bench_env.reset()
     results = {"scale": options.scale, "concurrency": options.concurrency,
                "duration_s": options.duration, "cpus": os.cpu_count()}  # fmt: skip
@@ -148,6 +162,7 @@ def main(argv=None):
                 bench_env, options, size, urls[size], info[size], log
             )
         results["pages"] = ratios(pages)
+        write(results)
         if "memory" not in options.skip:
             log("Export memory ...")
             results["export_memory"] = {
@@ -157,10 +172,12 @@ def main(argv=None):
         if "deadline" not in options.skip:
             log("Deadline night ...")
             closing = results["load"]["closing_campaigns"]
-            results["deadline_night"] = deadline.run(bench_env, urls["scale"], closing, log)
-    results["load"].pop("closing_campaigns", None)
+            write(results)
+            results["deadline_night"] = deadline.run(
+                bench_env, urls["scale"], closing, log, timeout=options.deadline_timeout
+            )
     results["total_seconds"] = round(time.perf_counter() - started)
-    RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n")
+    write(results)
     print_table(results)
     log(f"\nWrote {RESULTS_PATH} in {results['total_seconds']} s")
     return 0
