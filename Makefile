@@ -9,7 +9,7 @@ BASE_URL ?= http://$(HOST):$(PORT)
 # The demo runs the Celery beat schedule in-process (demo/scheduler.py); 0 turns it off.
 DEMO_SCHEDULER ?= 1
 
-.PHONY: demo install test lint bench messages clean
+.PHONY: demo install test lint bench bench-scale messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install lint
 
 bench: install
 	$(PY) bench/run.py
+
+# 100,000 initiatives and 1,000,000 pledges on a throw-away PostgreSQL; SCALE=0.1 for a tenth.
+SCALE ?= 1
+bench-scale: install
+	$(PY) -m bench.scale.run --scale $(SCALE)
 
 messages: install
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=bench --ignore=tests
