@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -7,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.cover_uploads import cover_token, pending_cover, stash_cover
@@ -16,32 +14,9 @@ from cms.models import NeighbourhoodPage
 from cms.money import format_money
 from core import limits
 from core.forms import TOO_LONG, ImageUploadField, LimitedTextField, SingleLineCharField
+from core.money import euros_to_cents, normalise_amount
 
 RULES = settings.WIJKKAPITAAL
-
-
-def euros_to_cents(value):
-    return int((value * 100).to_integral_value())
-
-
-THOUSANDS_GROUP = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
-def normalise_amount(text):
-    """Read an amount as people type it: ``12,50``, ``12.50``, ``1.234,56`` or ``5.000``.
-
-    A comma is always the decimal separator. Dots are thousands separators when a comma
-    follows them, when there are several, or when Dutch is spoken and exactly three digits
-    follow (``5.000`` is five thousand euros in Dutch); otherwise a dot is a decimal point.
-    """
-    value = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-    if "," in value:
-        return value.replace(".", "").replace(",", ".", 1) if value.count(",") == 1 else value
-    if value.count(".") > 1 or (
-        THOUSANDS_GROUP.match(value) and (get_language() or "nl").startswith("nl")
-    ):
-        return value.replace(".", "")
-    return value
 
 
 class EuroField(forms.DecimalField):

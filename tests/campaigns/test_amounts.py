@@ -3,7 +3,8 @@
 import pytest
 from django.utils import translation
 
-from campaigns.forms import EuroField, normalise_amount
+from campaigns.forms import EuroField
+from core.money import normalise_amount
 
 
 @pytest.mark.parametrize(
