@@ -41,7 +41,7 @@ def _store(events):
 def _prepare(count, amount_cents):
     from django.contrib.auth import get_user_model
 
-    from bench.django_jobs import _analyze, _pending_pledges
+    from bench.pledge_data import analyze, pending_pledges
     from campaigns.models import Campaign, FundingProgramme, ProgrammeApplication, WebhookEvent
     from campaigns.services.programmes import save_programme
 
@@ -65,9 +65,9 @@ def _prepare(count, amount_cents):
         programme.budget_cents = UNLIMITED_CENTS
         programme.cap_per_initiative_cents = UNLIMITED_CENTS
         save_programme(programme=programme, user=staff)
-    plain_ids = _store(_pending_pledges(plain, count, amount_cents, "plain"))
-    matched_ids = _store(_pending_pledges(matched, count, amount_cents, "matched"))
-    _analyze(WebhookEvent)
+    plain_ids = _store(pending_pledges(plain, count, amount_cents, "plain"))
+    matched_ids = _store(pending_pledges(matched, count, amount_cents, "matched"))
+    analyze(WebhookEvent)
     return plain, matched, programmes, plain_ids, matched_ids
 
 
