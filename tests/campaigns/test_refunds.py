@@ -239,7 +239,7 @@ def test_keep_what_you_raise_succeeds_with_what_was_raised(
     assert Refund.objects.count() == 0
     assert Pledge.objects.get().status == Pledge.Status.PAID
     assert_totals(campaign, 250_00, 1)
-    assert "Funded: 25%" in page_html(client, campaign, "en")
+    assert "Raised: €250 (25%)" in page_html(client, campaign, "en")
 
 
 def test_campaign_is_not_settled_before_its_deadline_has_passed(

@@ -162,6 +162,7 @@ def test_the_volunteer_hour_value_is_set_in_euros(staff_client):
         "tagline": "Begin bij wat de wijk al heeft.",
         "contact_email": "",
         "volunteer_hour_value_cents": "17,50",
+        "footer_links-count": "0",
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
