@@ -1,9 +1,10 @@
 """Two languages on one site, with Wagtail's own translated page trees.
 
-The platform's own pages (the home page and standard pages such as the privacy statement)
-have an English translation in an English tree beside the Dutch one, made with Wagtail's
-"Translate" action (``wagtail.contrib.simple_translation``). Cities, neighbourhoods and
-initiatives exist only in the Dutch tree: their running state (campaigns, pledges, tasks)
+The platform's own pages (the home page, the standard pages such as the privacy statement,
+the contact and organisations pages) have an English translation in an English tree
+beside the Dutch one, made with Wagtail's "Translate" action
+(``wagtail.contrib.simple_translation``). Cities, neighbourhoods and initiatives exist only
+in the Dutch tree: their running state (campaigns, pledges, tasks)
 hangs off the page's id, so a copy per language would split it. They are shown under
 ``/en/`` too, with the English interface and their content marked ``lang="nl"``:
 
