@@ -209,6 +209,10 @@ def test_the_english_contact_form_reaches_the_moderators(
     assert sorted(message.to[0] for message in mail.outbox) == [first.email, second.email]
     assert "I donated twice by mistake" in mail.outbox[0].body
     assert mail.outbox[0].reply_to == ["sam@example.com"]
+    assert f"/admin/forms/submissions/{english.pk}/" in mail.outbox[0].body
+    client.force_login(first)
+    listing = client.get(f"/admin/forms/submissions/{english.pk}/")
+    assert listing.status_code == 200 and "sam@example.com" in listing.content.decode()
 
 
 def test_the_english_organisations_page_lists_the_organisations(client, info):
