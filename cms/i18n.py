@@ -1,9 +1,10 @@
 """Two languages on one site, with Wagtail's own translated page trees.
 
-The platform's own pages (the home page and standard pages such as the privacy statement)
-have an English translation in an English tree beside the Dutch one, made with Wagtail's
-"Translate" action (``wagtail.contrib.simple_translation``). Cities, neighbourhoods and
-initiatives exist only in the Dutch tree: their running state (campaigns, pledges, tasks)
+The platform's own pages (the home page, the standard pages such as the privacy statement,
+the contact and organisations pages) have an English translation in an English tree
+beside the Dutch one, made with Wagtail's "Translate" action
+(``wagtail.contrib.simple_translation``). Cities, neighbourhoods and initiatives exist only
+in the Dutch tree: their running state (campaigns, pledges, tasks)
 hangs off the page's id, so a copy per language would split it. They are shown under
 ``/en/`` too, with the English interface and their content marked ``lang="nl"``:
 
@@ -18,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 
 def default_content_language():
@@ -80,3 +81,24 @@ class TranslatablePageMixin:
     @property
     def content_language(self):
         return self.locale.language_code
+
+
+def pages_in_interface_language(pages):
+    """Each page's live translation in the interface language, or the page itself.
+
+    ``None`` stays ``None``. No query under the source language; one for all pages
+    otherwise.
+    """
+    language = active_content_language()
+    if language == default_content_language():
+        return list(pages)
+    keys = {page.translation_key for page in pages if page is not None}
+    translations = {
+        page.translation_key: page
+        for page in Page.objects.filter(translation_key__in=keys, locale__language_code=language)
+        .live()
+        .select_related("locale")
+    }
+    return [
+        None if page is None else translations.get(page.translation_key, page) for page in pages
+    ]

@@ -187,8 +187,13 @@ class StandardPage(TranslatablePageMixin, CachedPageMixin, Page):
         verbose_name = _("standard page")
 
 
-class OrganisationIndexPage(CachedPageMixin, Page):
-    """The organisations on the platform, verified ones marked, hidden ones left out."""
+class OrganisationIndexPage(TranslatablePageMixin, CachedPageMixin, Page):
+    """The organisations on the platform, verified ones marked, hidden ones left out.
+
+    ``max_count`` counts every language's page, but translating (Wagtail's
+    ``copy_for_translation`` and the admin's "Translate") does not check it: it only stops
+    a second page being added by hand.
+    """
 
     intro = RichTextField(_("intro"), blank=True, features=INTRO_FEATURES)
 
@@ -213,8 +218,13 @@ TOO_MANY_MESSAGES = _(
 )
 
 
-class ContactPage(AbstractForm):
+class ContactPage(TranslatablePageMixin, AbstractForm):
     """A form that reaches the moderators, on Wagtail's form page.
+
+    Each language's translation is a form page of its own: its messages follow the
+    interface language, and its submissions (with the language they were sent in) reach
+    the same moderators. ``max_count`` does not stop translating it (see
+    :class:`OrganisationIndexPage`).
 
     Submissions are Wagtail's ``FormSubmission`` rows, which moderators read, export and
     delete under Forms in the admin. The fields are fixed (``cms.forms.ContactForm``)

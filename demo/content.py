@@ -367,16 +367,17 @@ def initiatives(today):
 CLOSES_DURING_DEMO = "lampionnenoptocht-korte-akkeren"
 
 
+# (kind, title, people or quantity needed, estimated hours[, unit of a quantity])
 TASK_TEMPLATES = [
     ("hands", "Muren schilderen", 3, 4),
     ("hands", "Opruimen en schoonmaken", 4, 3),
     ("skill", "Elektra aanleggen", 1, 6),
-    ("material", "Verf (20 liter)", 1, None),
+    ("material", "Muurverf", 20, None, "liter"),
     ("space", "Opslagruimte voor materiaal", 1, None),
     ("hands", "Meubels in elkaar zetten", 2, 4),
     ("skill", "Logo en flyer ontwerpen", 1, 5),
     ("hands", "Koffie schenken bij de opening", 2, 3),
-    ("material", "Gebruikt steigerhout", 1, None),
+    ("material", "Gebruikt steigerhout", 10, None, "planken"),
     ("hands", "Planten in de tuin zetten", 3, 2),
     ("skill", "Website bijhouden", 1, 8),
     ("hands", "Opening organiseren", 2, 6),

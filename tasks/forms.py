@@ -67,13 +67,17 @@ class OfferForm(forms.Form):
         """How many of what the task needs: at most what is still needed right now (the
         service checks again under the task's lock)."""
         needed = max(still_needed(task), 1)
+        if task.unit:
+            help_text = _("The task needs %(total)s %(unit)s in all; still needed: %(needed)s.")
+        else:
+            help_text = _("The task needs %(total)s in all; still needed: %(needed)s.")
         return forms.IntegerField(
             label=_("How many do you offer?"),
             min_value=1,
             max_value=needed,
             initial=1,
-            help_text=_("The task needs %(total)s in all; still needed: %(needed)s.")
-            % {"total": task.people_needed, "needed": still_needed(task)},
+            help_text=help_text
+            % {"total": task.people_needed, "needed": still_needed(task), "unit": task.unit},
             error_messages={
                 "min_value": _("Offer at least 1."),
                 "max_value": _(
@@ -190,7 +194,7 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = Task.EDITABLE_FIELDS
-        field_classes = {"title": SingleLineCharField}
+        field_classes = {"title": SingleLineCharField, "unit": SingleLineCharField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "starts_at": forms.DateTimeInput(
@@ -200,6 +204,7 @@ class TaskForm(forms.ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
         }
+        labels = {"unit": _("Unit (optional)")}
         help_texts = {"starts_at": _("Leave empty for a flexible task.")}
         # Plain words instead of Django's "Ensure this value is greater than or equal to 1".
         error_messages = {
@@ -209,6 +214,7 @@ class TaskForm(forms.ModelForm):
             },
             "kind": {"invalid_choice": _("Choose one of the options in the list.")},
             "description": {"max_length": TOO_LONG},
+            "unit": {"max_length": TOO_LONG},
             "place": {"max_length": TOO_LONG},
             "people_needed": {
                 "invalid": _("Enter a whole number, for example 3."),

@@ -27,6 +27,7 @@ class StateMachineModel(FSMModelMixin, models.Model):
 
 
 MAX_TASK_QUANTITY = 500
+TASK_UNIT_LENGTH = 30
 
 
 class TaskKind(models.TextChoices):
@@ -58,6 +59,7 @@ class Task(StateMachineModel):
         "kind",
         "description",
         "people_needed",
+        "unit",
         "place",
         "estimated_hours",
         "starts_at",
@@ -79,6 +81,15 @@ class Task(StateMachineModel):
         _("people needed or quantity"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TASK_QUANTITY)],
+    )
+    unit = models.CharField(
+        _("unit"),
+        max_length=TASK_UNIT_LENGTH,
+        blank=True,
+        help_text=_(
+            "What you count, in the plural, for example planks or litres of paint. "
+            "Leave empty for people."
+        ),
     )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)

@@ -139,14 +139,14 @@ def load_tasks(n, hot_page, pages, users, now, rng):
     targets = [hot_page] * n["hot_tasks"] + [
         pages[i % len(pages)] for i in range(n["tasks"] - n["hot_tasks"])
     ]
-    columns = ["id", "kind", "title", "description", "people_needed", "place", "status",
-               "position", "created_at", "initiative_id"]  # fmt: skip
+    columns = ["id", "kind", "title", "description", "people_needed", "unit", "place",
+               "status", "position", "created_at", "initiative_id"]  # fmt: skip
     copy_rows(
         "tasks_task",
         columns,
         (
-            (first + i, kinds[i % 5], f"Klus {i}", "Wie helpt mee?", 3, "", "open", i % 50,
-             now, page)
+            (first + i, kinds[i % 5], f"Klus {i}", "Wie helpt mee?", 3, "", "", "open",
+             i % 50, now, page)
             for i, page in enumerate(targets)
         ),
     )  # fmt: skip

@@ -5,7 +5,12 @@ from django.utils import translation
 from django.utils.html import format_html
 from wagtail.models import Page
 
-from cms.i18n import SourceLanguagePageMixin, active_content_language, default_content_language
+from cms.i18n import (
+    SourceLanguagePageMixin,
+    active_content_language,
+    default_content_language,
+    pages_in_interface_language,
+)
 
 register = template.Library()
 
@@ -90,14 +95,28 @@ def in_interface_language(page):
 
     No query under the source language; one otherwise.
     """
-    if page is None or active_content_language() == default_content_language():
-        return page
-    translated = (
-        Page.objects.filter(
-            translation_key=page.translation_key,
-            locale__language_code=active_content_language(),
-        )
-        .live()
-        .first()
-    )
-    return translated or page
+    return pages_in_interface_language([page])[0]
+
+
+@register.simple_tag
+def links_in_interface_language(links):
+    """The live pages of ``PlatformSettings.footer_links``, each in the interface language.
+
+    One query for them all. Staff type a link's label once, in the source language: it is
+    shown only with the page it was typed for; a translation shows its own title. An
+    untranslated page keeps its label and is marked with its language.
+    """
+    chosen = [link.value["page"] for link in links]
+    shown = pages_in_interface_language(chosen)
+    interface, source = active_content_language(), default_content_language()
+    result = []
+    for link, original, page in zip(links, chosen, shown, strict=True):
+        if page is None or not page.live:
+            continue
+        if page.pk != original.pk:
+            title, language = page.title, interface
+        else:
+            title = link.value["label"] or page.title
+            language = interface if interface == source else page.locale.language_code
+        result.append({"page": page, "title": title, "language": language})
+    return result

@@ -26,6 +26,11 @@ PAGES = [
     pytest.param("/en/", id="home-en"),
     pytest.param("/en/gouda/binnenstad/de-bruisplaats/", id="initiative-en"),
     pytest.param("/en/privacy/", id="privacy-en"),
+    pytest.param("/en/how-it-works/", id="how-it-works-en"),
+    pytest.param("/en/faq/", id="faq-en"),
+    pytest.param("/en/about/", id="about-en"),
+    pytest.param("/en/contact/", id="contact-en"),
+    pytest.param("/en/organisations-list/", id="organisations-en"),
 ]
 
 

@@ -271,13 +271,14 @@ class Command(BaseCommand):
             if page.slug == "de-bruisplaats"
             else (content.TASK_TEMPLATES[: max(4, done_count + 2)])
         )
-        for position, (kind, title, needed, hours) in enumerate(templates):
+        for position, (kind, title, needed, hours, *unit) in enumerate(templates):
             done = position < done_count
             task = Task.objects.create(
                 initiative=page,
                 kind=kind,
                 title=title,
                 people_needed=needed,
+                unit=unit[0] if unit else "",
                 estimated_hours=hours,
                 position=position,
                 place=page.location,
