@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from campaigns.admin_pledges import PledgeFilterSet, campaign_filter_column
+from campaigns.admin_pledges import PledgeFilterSet, PledgeListingMixin, campaign_filter_column
 from campaigns.forms import CancelInitiativeForm
 from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
@@ -29,7 +29,6 @@ from campaigns.services import pledges as pledge_services
 from campaigns.services import refunds as refund_services
 from campaigns.services.cancellation import cancel_campaign
 from core.admin_columns import EuroColumn
-from core.admin_paging import CappedCountPaginator
 from core.exports import SafeSpreadsheetExportMixin
 
 REFUND_PERMISSION = "campaigns.change_pledge"
@@ -90,53 +89,10 @@ class StaffActionIndexView(LedgerIndexView):
         return buttons
 
 
-# What the CSV columns read (``email`` is the donor's or the guest's, ``campaign`` is
-# "title (status)"); a column that reads more costs a query a row, which
-# tests/campaigns/test_staff_pledge_listing.py counts.
-EXPORTED_PLEDGE_FIELDS = [
-    "reference",
-    "amount_cents",
-    "currency",
-    "status",
-    "guest_email",
-    "public_name",
-    "is_anonymous",
-    "message",
-    "flagged_reason",
-    "created_at",
-    "paid_at",
-    "campaign__status",
-    "campaign__page__draft_title",
-    "donor__email",
-]
-
-
-class PledgeIndexView(StaffActionIndexView):
-    """Newest first, in a stable order that the (campaign, created_at, id) index serves;
-    counted up to a cap (``CappedCountPaginator``); the CSV streams (``core.exports``)."""
-
+class PledgeIndexView(PledgeListingMixin, StaffActionIndexView):
     action_label = gettext_lazy("Refund")
     action_url_name = "pledge_refund"
     action_icon = "undo"
-    paginator_class = CappedCountPaginator
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("campaign__page")
-
-    def get_export_queryset(self):
-        """Only what the columns read: each row gets its own campaign and page objects, so a
-        full page object per row would set the memory of every chunk."""
-        return (
-            self.get_queryset()
-            .select_related("campaign__page", "donor")
-            .only(*EXPORTED_PLEDGE_FIELDS)
-        )
-
-    def filter_queryset(self, queryset):
-        """A campaign number that does not exist shows no pledges (and says why), not all."""
-        if self.filters and self.filters.is_bound and not self.filters.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)
 
     def action_applies(self, instance):
         return instance.status == Pledge.Status.PAID
