@@ -78,7 +78,7 @@ def test_the_list_counts_no_further_than_its_cap(staff_client, two_campaigns, mo
     assert response.context["paginator"].count == 4
     assert "Meer dan 4 toezeggingen" in response.content.decode()
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "campaigns_pledge" in q["sql"]]
-    assert counts and all("LIMIT 5" in sql for sql in counts), counts
+    assert counts and all("LIMIT 5" in sql and "ORDER BY" not in sql for sql in counts), counts
 
 
 def test_the_list_is_newest_first_in_a_stable_order(staff_client, two_campaigns):
