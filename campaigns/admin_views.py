@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from campaigns.admin_pledges import PledgeFilterSet, PledgeListingMixin, campaign_filter_column
 from campaigns.forms import CancelInitiativeForm
 from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
@@ -88,7 +89,7 @@ class StaffActionIndexView(LedgerIndexView):
         return buttons
 
 
-class PledgeIndexView(StaffActionIndexView):
+class PledgeIndexView(PledgeListingMixin, StaffActionIndexView):
     action_label = gettext_lazy("Refund")
     action_url_name = "pledge_refund"
     action_icon = "undo"
@@ -103,8 +104,15 @@ class PledgeViewSet(LedgerViewSet):
     menu_label = gettext_lazy("Pledges")
     name = "pledges"
     index_view_class = PledgeIndexView
-    list_display = ["id", "campaign", "amount_display", "status", "flagged_reason", "created_at"]
-    list_filter = ["campaign", "status", "created_at"]
+    list_display = [
+        "id",
+        campaign_filter_column(),
+        "amount_display",
+        "status",
+        "flagged_reason",
+        "created_at",
+    ]
+    filterset_class = PledgeFilterSet
     list_export = [
         "id",
         "reference",
@@ -122,7 +130,7 @@ class PledgeViewSet(LedgerViewSet):
     ]
     export_filename = "pledges"
     search_fields = ["guest_email", "public_name", "message"]
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-id"]
 
 
 class RefundIndexView(StaffActionIndexView):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -317,17 +318,43 @@ def new_standing_offer(request):
     )
 
 
+MY_TASKS_PER_PAGE = 25
+
+
 @login_required
 def my_tasks(request):
-    signups = SignUp.objects.filter(user=request.user).select_related("task__initiative")
-    offers = Offer.objects.filter(user=request.user).select_related(
-        "task__initiative", "organisation", "neighbourhood"
+    """Sign-ups and offers each a page at a time (``?page=``, ``?offers_page=``), newest first."""
+    signups = (
+        SignUp.objects.filter(user=request.user)
+        .select_related("task__initiative")
+        .defer("task__initiative__story")
+        .order_by("-created_at", "-id")
     )
-    requests = services.requests_for_owner(request.user).select_related(
-        "task__initiative", "organisation"
+    offers = (
+        Offer.objects.filter(user=request.user)
+        .select_related("task__initiative", "organisation", "neighbourhood")
+        .defer("task__initiative__story")
+        .order_by("-created_at", "-id")
+    )
+    requests = (
+        services.requests_for_owner(request.user)
+        .select_related("task__initiative", "organisation")
+        .order_by("-created_at", "-id")
+    )
+    signups_page = Paginator(signups, MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    offers_page = Paginator(offers, MY_TASKS_PER_PAGE).get_page(request.GET.get("offers_page"))
+    requests_page = Paginator(requests, MY_TASKS_PER_PAGE).get_page(
+        request.GET.get("requests_page")
     )
     return render(
         request,
         "tasks/my_tasks.html",
-        {"signups": signups, "offers": offers, "requests": requests},
+        {
+            "signups": signups_page.object_list,
+            "signups_page": signups_page,
+            "offers": offers_page.object_list,
+            "offers_page": offers_page,
+            "requests": requests_page.object_list,
+            "requests_page": requests_page,
+        },
     )

@@ -112,14 +112,7 @@ PAGES = [
     "initiative_anonymous",
     "initiative_logged_in",
     "my_donations",
-    pytest.param(
-        "staff_pledges_by_campaign",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the listing's campaign filter offers every campaign, and each option's "
-            "label (Campaign.__str__) reads the campaign's page: one query per campaign",
-        ),
-    ),
+    "staff_pledges_by_campaign",
     "open_data_initiatives_csv",
     "open_data_months_csv",
 ]
@@ -135,3 +128,33 @@ def test_page_query_count_is_the_same_at_both_sizes(client, name, settings):
     assert Pledge.objects.filter(campaign=world["hot"]).count() > 40
     big = count(client, world, url, visitor)
     assert big == small, f"{name}: {small} queries on the small data set, {big} on the bigger one"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "module", "setting"),
+    [
+        ("payments:my_donations", "campaigns.views.donations", "DONATIONS_PER_PAGE"),
+        ("tasks:my_tasks", "tasks.views", "MY_TASKS_PER_PAGE"),
+        ("campaigns:my_initiatives", "campaigns.views.manage", "MY_INITIATIVES_PER_PAGE"),
+    ],
+)
+def test_a_residents_own_list_costs_the_same_past_its_first_page(
+    client, url_name, module, setting, monkeypatch
+):
+    """One of each, then more than a page of each (pages of 3 here)."""
+    monkeypatch.setattr(f"{module}.{setting}", 3)
+    home, city, neighbourhood = site_tree()
+    person = UserFactory()
+    world = {"person": person}
+
+    def add(count):
+        for _ in range(count):
+            campaign = make_initiative(neighbourhood, initiator=person)
+            PledgeFactory(campaign=campaign, donor=person, guest_email="")
+            SignUpFactory(user=person, task=TaskFactory(initiative=campaign.page))
+
+    add(1)
+    small = count(client, world, reverse(url_name), "person")
+    add(4)
+    big = count(client, world, reverse(url_name), "person")
+    assert big == small, f"{url_name}: {small} queries for one row, {big} for two pages"

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,10 +141,35 @@ def retry_payment(request, reference):
     return _go_to_checkout(request, attempt)
 
 
+DONATIONS_PER_PAGE = 25
+
+
 @login_required
 def my_donations(request):
-    pledges = Pledge.objects.filter(donor=request.user).select_related("campaign__page")
-    return render(request, "campaigns/my_donations.html", {"pledges": pledges})
+    """A donor's pledges, newest first, a page at a time, under one total per currency.
+
+    The page is read from the (donor, created_at, id) index; the totals are one aggregate,
+    whatever the number of pledges. ``?page=`` that is no number shows the first page, one
+    past the end the last.
+    """
+    pledges = Pledge.objects.filter(donor=request.user)
+    listing = (
+        pledges.select_related("campaign__page")
+        .defer("campaign__page__story")
+        .order_by("-created_at", "-id")
+    )
+    page_obj = Paginator(listing, DONATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    totals = (
+        pledges.filter(status__in=Pledge.COUNTED_STATUSES)
+        .values("currency")
+        .annotate(total_cents=Sum("amount_cents"), initiatives=Count("campaign", distinct=True))
+        .order_by("currency")
+    )
+    return render(
+        request,
+        "campaigns/my_donations.html",
+        {"pledges": page_obj.object_list, "page_obj": page_obj, "totals": totals},
+    )
 
 
 def _test_checkout_attempt(reference):

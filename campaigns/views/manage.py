@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -328,11 +329,20 @@ def initiative_preview(request, page_id):
     return TemplateResponse(request, page.get_template(request), context)
 
 
+MY_INITIATIVES_PER_PAGE = 25
+
+
 @login_required
 def my_initiatives(request):
     campaigns = (
         Campaign.objects.filter(initiators=request.user)
         .select_related("page")
-        .order_by("-created_at")
+        .defer("page__story")
+        .order_by("-created_at", "-id")
     )
-    return render(request, "campaigns/my_initiatives.html", {"campaigns": campaigns})
+    page_obj = Paginator(campaigns, MY_INITIATIVES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/my_initiatives.html",
+        {"campaigns": page_obj.object_list, "page_obj": page_obj},
+    )

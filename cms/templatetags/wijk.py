@@ -36,3 +36,9 @@ def url_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def url_with_page(context, param, number):
+    """``url_with`` for a page parameter whose name is a variable (several lists a page)."""
+    return url_with(context, **{param: number})
