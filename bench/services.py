@@ -224,9 +224,18 @@ class CeleryWorker:
     """
 
     def __init__(
-        self, bench_env, name, *, concurrency=1, pool="prefork", queues=None, **env_overrides
+        self,
+        bench_env,
+        name,
+        *,
+        concurrency=1,
+        pool="prefork",
+        queues=None,
+        hostname="bench@%h",
+        **env_overrides,
     ):
         self.bench_env = bench_env
+        self.hostname = hostname
         self.queues = queues
         self.log = bench_env.log_path(f"celery-{name}")
         self.concurrency = concurrency
@@ -245,7 +254,7 @@ class CeleryWorker:
             "--loglevel=INFO",
             f"--pool={self.pool}",
             f"--concurrency={self.concurrency}",
-            "--hostname=bench@%h",
+            f"--hostname={self.hostname}",
         ]
         if self.queues:
             command.append(f"--queues={','.join(self.queues)}")

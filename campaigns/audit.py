@@ -104,7 +104,33 @@ def record(
     **data,
 ):
     """Write one audit entry; call it inside the transaction that makes the change."""
-    return AuditEntry.objects.create(
+    entry = build(
+        obj,
+        action,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=from_state,
+        to_state=to_state,
+        amount_cents=amount_cents,
+        **data,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def build(
+    obj,
+    action,
+    *,
+    actor=None,
+    actor_label="",
+    from_state="",
+    to_state="",
+    amount_cents=None,
+    **data,
+):
+    """An unsaved audit entry, for services that write many at once (``bulk_create``)."""
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label or ("user" if getattr(actor, "pk", None) else "system"),
         action=action,

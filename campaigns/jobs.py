@@ -14,7 +14,7 @@ from campaigns import cover_uploads
 from campaigns.payments import refunds, webhooks
 from campaigns.payments.gateway import GatewayError
 from campaigns.services import retention, settlement
-from campaigns.services.signals import refund_requested
+from campaigns.services.signals import refund_requested, refunds_requested
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,15 @@ def execute_refund(self, refund_pk):
 @receiver(refund_requested, dispatch_uid="campaigns.jobs.enqueue_refund")
 def enqueue_refund(sender, refund_id, **kwargs):
     execute_refund.delay(refund_id)
+
+
+@receiver(refunds_requested, dispatch_uid="campaigns.jobs.enqueue_refunds")
+def enqueue_refunds(sender, refund_ids, **kwargs):
+    """One job per refund, so that each is retried on its own; the jobs share one
+    connection to the broker."""
+    with execute_refund.app.producer_or_acquire() as producer:
+        for refund_id in refund_ids:
+            execute_refund.apply_async((refund_id,), producer=producer)
 
 
 @shared_task

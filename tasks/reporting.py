@@ -1,6 +1,6 @@
 """Standing offers are listed at once; the public may report them (``core.reports``)."""
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.caching import forget_page_after_commit
 from cms.models import REGISTER_PATH
 from core import reports
-from tasks.models import Offer
+from tasks.models import Offer, SignUp, Task
 
 LISTED_STATUSES = [Offer.Status.OFFERED, Offer.Status.PAUSED]
 
@@ -69,3 +69,16 @@ class StandingOfferReportable(reports.Reportable):
     def summary(self, item):
         parts = [item.get_kind_display(), item.description, item.availability, item.giver_name]
         return "\n".join(part for part in parts if part)
+
+
+def initiative_task_list(page_id):
+    """An initiative's tasks in their order (position, then age), with ``helpers`` counted
+    and ``given``, the summed quantities of accepted offers."""
+    return (
+        Task.objects.filter(initiative_id=page_id)
+        .annotate(
+            helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)),
+            given=accepted_quantity(),
+        )
+        .order_by("position", "pk")  # a GROUP BY query drops the model's ordering
+    )

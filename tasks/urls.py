@@ -33,6 +33,7 @@ urlpatterns = [
         name="register_conversation",
     ),
     path("initiative/<int:page_id>/", views.manage_tasks, name="manage"),
+    path("initiative/<int:page_id>/all/", views.initiative_tasks, name="initiative_tasks"),
     path("initiative/<int:page_id>/new/", views.task_form, name="new"),
     path("initiative/<int:page_id>/<int:task_id>/edit/", views.task_form, name="edit"),
 ]

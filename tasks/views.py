@@ -1,9 +1,10 @@
 """Tasks: signing up, offering space or material, and the initiator's task management."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from core.ratelimits import rate_limited
 from tasks import services
 from tasks.forms import HoursForm, OfferForm, SignUpForm, StandingOfferForm, TaskForm
 from tasks.models import Offer, SignUp, Task
-from tasks.reporting import accepted_quantity
+from tasks.reporting import accepted_quantity, initiative_task_list
 
 
 def _campaign_of(task):
@@ -106,6 +107,47 @@ def task_withdraw(request, task_id):
         if not request.htmx:
             messages.success(request, _("You have withdrawn from this task."))
     return _task_card(request, signup.task)
+
+
+TASKS_PER_PAGE = 24
+
+
+def initiative_tasks(request, page_id):
+    """All tasks of an initiative, a page at a time, as the initiative page shows its first."""
+    campaign = get_object_or_404(Campaign.objects.select_related("page"), page_id=page_id)
+    require_visible_initiative(request, campaign)
+    paginator = Paginator(initiative_task_list(page_id), TASKS_PER_PAGE)
+    try:
+        tasks = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        return render(
+            request,
+            "tasks/initiative_tasks.html",
+            {"campaign": campaign, "page": campaign.page, "tasks": None},
+            status=404,
+        )
+    my_signups = {}
+    if request.user.is_authenticated:
+        my_signups = {
+            signup.task_id: signup
+            for signup in SignUp.objects.filter(
+                task__in=[task.pk for task in tasks],
+                user=request.user,
+                status=SignUp.Status.SIGNED_UP,
+            )
+        }
+    return render(
+        request,
+        "tasks/initiative_tasks.html",
+        {
+            "campaign": campaign,
+            "page": campaign.page,
+            "tasks": tasks,
+            "my_signups": my_signups,
+            "is_preview": False,
+            "fragment_seconds": settings.WIJKKAPITAAL["FRAGMENT_CACHE_SECONDS"],
+        },
+    )
 
 
 @login_required

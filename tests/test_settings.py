@@ -96,6 +96,7 @@ def test_production_settings_refuse_placeholder_secrets(overrides, message):
 def test_production_settings_read_secret_key_fallbacks_for_rotation():
     result = run_manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
         SECRET_KEY_FALLBACKS="an-older-key,an-even-older-key",
@@ -114,3 +115,71 @@ def test_jobs_are_acknowledged_late_and_given_back_when_a_worker_dies():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
+
+
+SHOW_STORAGES = (
+    "from django.core.files.storage import storages;"
+    "from campaigns.models.spending import private_storage;"
+    "d, p = storages['default'], private_storage();"
+    "print(type(d).__name__, d.bucket_name, d.location, d.endpoint_url, d.querystring_auth);"
+    "print(type(p).__name__, p.bucket_name, p.location, p.default_acl, p.querystring_auth)"
+)
+
+
+def test_uploads_and_receipts_go_to_object_storage_when_a_bucket_is_configured():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_STORAGES,
+        AWS_STORAGE_BUCKET_NAME="wijk-media",
+        AWS_S3_ENDPOINT_URL="http://minio.internal:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "S3Storage wijk-media media http://minio.internal:9000 False",
+        "S3Storage wijk-media private private True",
+    ]
+
+
+def test_without_a_bucket_uploads_stay_on_the_local_disk():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.files.storage import storages;"
+        "print(type(storages['default']).__name__, type(storages['private']).__name__)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["FileSystemStorage", "FileSystemStorage"]
+
+
+SHOW_CACHE = (
+    "from django.conf import settings; c = settings.CACHES['default'];"
+    "print(c['BACKEND'], c.get('LOCATION', ''))"
+)
+
+
+@pytest.mark.parametrize("settings_module", ["config.settings.production", "config.settings.dev"])
+def test_the_page_cache_is_shared_in_redis_when_there_is_a_broker(settings_module):
+    result = run_manage(
+        "shell", "--no-imports", "-c", SHOW_CACHE, DJANGO_SETTINGS_MODULE=settings_module
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis.internal:6379/1",
+    ]
+
+
+def test_without_a_broker_the_cache_is_the_process_own():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_CACHE,
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        REDIS_URL=None,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"

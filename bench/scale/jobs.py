@@ -124,6 +124,83 @@ def deadline_state(campaign_ids):
     }
 
 
+def _peak_kb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _measured(function):
+    """Run ``function()``; its seconds, queries and growth of peak memory (MB)."""
+    import time
+
+    from django.db import connection
+
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    peak = _peak_kb()
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        value = function()
+    return value, {
+        "seconds": round(time.perf_counter() - started, 2),
+        "queries": queries[0],
+        "peak_growth_mb": round((_peak_kb() - peak) / 1024, 1),
+    }
+
+
+def busy_notifications(digest_items):
+    """An initiator's digest of ``digest_items`` new items, then an update of the
+    Bruisplaats fanned out to its followers and supporters who want updates (eager Celery,
+    the locmem mail backend: rendering, the sent-once log and sending, no SMTP)."""
+    from django.conf import settings
+    from django.core import mail
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, DigestItem
+    from campaigns.services.updates import post_update
+    from notifications.jobs import send_digests
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER or "locmem" not in settings.EMAIL_BACKEND:
+        raise RuntimeError("busy_notifications expects eager Celery and locmem mail")
+    hot = Campaign.objects.select_related("page").get(page__slug=HOT_SLUG)
+    DigestItem.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
+    DigestItem.objects.bulk_create(
+        (
+            DigestItem(
+                campaign=hot,
+                kind=DigestItem.Kind.DONATION,
+                object_id=10**9 + n,
+                summary=f"€ 10,00 (Buur {n})",
+            )  # fmt: skip
+            for n in range(digest_items)
+        ),
+        batch_size=5000,
+    )
+    mail.outbox = []
+    digests, digest = _measured(send_digests)
+    digest.update(items=digest_items, digests_sent=digests, mails=len(mail.outbox),
+                  body_chars=max((len(m.body) for m in mail.outbox), default=0))  # fmt: skip
+    mail.outbox = []
+    author = hot.initiators.first()
+    update, fan_out = _measured(
+        lambda: post_update(
+            campaign=hot,
+            author=author,
+            title="Nieuws van de Bruisplaats",
+            body="Dank jullie wel!\n\nZaterdag gaan we verder.",
+        )  # fmt: skip
+    )
+    fan_out.update(followers=hot.follows.count(), mails=len(mail.outbox), update=update.pk)
+    mail.outbox = []
+    return {"digest": digest, "fan_out": fan_out}
+
+
 def close_due():
     """What beat runs on the deadline night: queue one settling job per due campaign."""
     from campaigns.jobs import close_due_campaigns

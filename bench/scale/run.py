@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.environment import ROOT, BenchEnvironment, SetupError  # noqa: E402
-from bench.scale import deadline, measure  # noqa: E402
+from bench.scale import deadline, measure, scaleout  # noqa: E402
 from bench.scale.jobs import run_job  # noqa: E402
 from bench.services import PostgresServer  # noqa: E402
 
@@ -53,7 +53,13 @@ def parse_args(argv):
     )
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / ".work-scale")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["pages", "memory", "deadline"]
+        "--results", type=Path, default=RESULTS_PATH, help="where to write the results"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["pages", "memory", "deadline", "notifications", "scaleout"],
     )
     return parser.parse_args(argv)
 
@@ -116,15 +122,20 @@ def print_table(results):
     log(f"load: {results['load']['load_seconds']} s at SCALE={results['load']['scale']}")
 
 
-def write(results):
+def write(results, path=None):
     """Write what is measured so far (a long deadline night leaves the pages on disk)."""
+    path = path or write.path
     shown = {**results, "load": {k: v for k, v in results.get("load", {}).items()
                                  if k != "closing_campaigns"}}  # fmt: skip
-    RESULTS_PATH.write_text(json.dumps(shown, indent=2) + "\n")
+    path.write_text(json.dumps(shown, indent=2) + "\n")
+
+
+write.path = RESULTS_PATH
 
 
 def main(argv=None):
     options = parse_args(argv)
+    write.path = options.results
     bench_env = BenchEnvironment(options.workdir)
     bench_env.reset()
     results = {"scale": options.scale, "concurrency": options.concurrency,
@@ -169,6 +180,24 @@ def main(argv=None):
                 size: measure.measure_export_memory(bench_env, size, urls[size], info[size], log)
                 for size in SIZES
             }
+        if "notifications" not in options.skip:
+            log("Digest and update fan-out ...")
+            try:
+                results["notifications"] = run_job(
+                    bench_env, "busy_notifications", env={"DATABASE_URL": urls["scale"]},
+                    digest_items=max(100, round(10_000 * options.scale)),
+                )  # fmt: skip
+            except SetupError as error:
+                results["notifications"] = {"error": str(error)[-2000:]}
+            log(f"  {json.dumps(results['notifications'])}")
+            write(results)
+        if "scaleout" not in options.skip:
+            log("Two web servers and two payments workers, one webhook burst ...")
+            try:
+                results["scale_out"] = scaleout.run(bench_env, urls["scale"], log)
+            except Exception as error:  # reported with the results; the night still runs
+                results["scale_out"] = {"error": f"{type(error).__name__}: {error}"[-2000:]}
+            write(results)
         if "deadline" not in options.skip:
             log("Deadline night ...")
             closing = results["load"]["closing_campaigns"]
@@ -179,7 +208,7 @@ def main(argv=None):
     results["total_seconds"] = round(time.perf_counter() - started)
     write(results)
     print_table(results)
-    log(f"\nWrote {RESULTS_PATH} in {results['total_seconds']} s")
+    log(f"\nWrote {options.results} in {results['total_seconds']} s")
     return 0
 
 

@@ -34,7 +34,7 @@ CAMPAIGN_COLUMNS = [
 ]  # fmt: skip
 INITIATIVE_COLUMNS = [
     "page_ptr_id", "summary", "story", "category", "location", "goal_cents",
-    "stretch_goal_cents", "currency", "deadline", "funding_model",
+    "stretch_goal_cents", "currency", "deadline", "funding_model", "title_en", "summary_en",
 ]  # fmt: skip
 # A third of the titles hold "tuin" inside a compound, as Dutch initiatives do.
 WORDS = [
@@ -108,7 +108,8 @@ def _as_parent(page):
 
 def build_places(tree, cities_wanted, neighbourhoods_wanted):
     """Cities up to ``cities_wanted`` and ``neighbourhoods_wanted`` neighbourhoods in all."""
-    home = HomePage.objects.get()
+    # The Dutch tree: the platform's pages also have an English translation (Wagtail i18n).
+    home = HomePage.objects.get(locale=Locale.get_default())
     cities = [_as_parent(c) for c in CityPage.objects.child_of(home).order_by("path")]
     city_ct = ContentType.objects.get_for_model(CityPage).pk
     hood_ct = ContentType.objects.get_for_model(NeighbourhoodPage).pk
@@ -173,7 +174,7 @@ def build_initiatives(tree, hoods, count, closing, rng):
             goal = rng.randint(5, 200) * 100_00
         initiatives.append(
             (page["id"], f"Een plan voor {hood['title']}.", STORY, rng.choice(CATEGORIES),
-             hood["title"], goal, None, "EUR", deadline, model)
+             hood["title"], goal, None, "EUR", deadline, model, "", "")
         )  # fmt: skip
         closed = None if status == Campaign.Status.LIVE else now
         started = now - timedelta(days=30)

@@ -44,7 +44,11 @@ def execute_refund(refund_pk):
         external_id=result.id, attempts=F("attempts") + 1, last_error=""
     )
     if result.status == "succeeded":
-        pledge_services.complete_refund(pledge_id=refund.pledge_id, external_id=result.id)
+        pledge_services.complete_refund(
+            pledge_id=refund.pledge_id,
+            external_id=result.id,
+            campaign_id=refund.pledge.campaign_id,
+        )
     elif result.status in ("failed", "canceled"):
         refund_services.fail_refund(
             refund_id=refund_pk,

@@ -278,11 +278,11 @@ def _live_refund(pledge):
 
 
 @transaction.atomic
-def complete_refund(*, pledge_id, external_id="", event_id=""):
+def complete_refund(*, pledge_id, external_id="", event_id="", campaign_id=None):
     """The refund of the counted payment went through: the pledge is refunded and leaves
     the campaign's totals. Callers that got the refund from Stripe check first that it was
     the counted payment (``services.refunds.refund_reported``)."""
-    pledge = lock_pledge(pledge_id)
+    pledge = lock_pledge(pledge_id, campaign_id)
     refund, tries = _live_refund(pledge)
     if refund is not None and refund.status == Refund.Status.PENDING:
         refund.external_id = refund.external_id or external_id

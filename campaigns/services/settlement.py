@@ -5,16 +5,16 @@ from django.utils import timezone
 
 from campaigns.audit import Action
 from campaigns.events import CampaignSettled
-from campaigns.models import Campaign, FundingModel, Pledge
+from campaigns.models import Campaign, FundingModel, Pledge, Refund
 from campaigns.services.locks import lock_campaign, lock_programmes
 from campaigns.services.matching import (
     commit_campaign_matches,
     goal_match_cents,
     release_campaign_matches,
 )
-from campaigns.services.pledges import request_refund
+from campaigns.services.signals import refunds_requested
 from campaigns.services.totals import forget_cached_page
-from campaigns.state import fire
+from campaigns.state import fire, fire_many
 from core.events import announce
 
 
@@ -60,10 +60,53 @@ def settle_campaign(*, campaign_id, now=None):
 
 
 def refund_paid_pledges(campaign, *, reason, actor=None):
-    """Refund every paid pledge of a locked campaign, pledges locked in id order."""
-    paid = Pledge.objects.filter(campaign=campaign, status=Pledge.Status.PAID).order_by("pk")
-    for pledge in paid:
-        request_refund(pledge=pledge, actor=actor, reason=reason)
+    """Refund every paid pledge of a locked campaign in one step; returns the refunds.
+
+    The caller holds the campaign's lock (and its programmes'); the pledges are locked
+    here, in id order, so the lock order holds. What ``request_refund`` does for one
+    pledge is done for all in a few statements, however many there are: each pledge gets
+    its own pending refund (sequence 1, key ``refund-<pledge id>``), its declared
+    ``request_refund`` transition and its own audit entry. After the commit the gateway
+    is asked for each refund by its own job (``refunds_requested``).
+    """
+    pledges = list(
+        Pledge.objects.select_for_update()
+        .filter(campaign=campaign, status=Pledge.Status.PAID)
+        .order_by("pk")
+    )
+    if not pledges:
+        return []
+    existing = {
+        refund.pledge_id: refund for refund in Refund.objects.filter(pledge__in=pledges, sequence=1)
+    }
+    new = Refund.objects.bulk_create(
+        [
+            Refund(
+                pledge=pledge,
+                sequence=1,
+                amount_cents=pledge.amount_cents,
+                currency=pledge.currency,
+                idempotency_key=Refund.key_for(pledge.pk, 1),
+                reason=reason,
+            )
+            for pledge in pledges
+            if pledge.pk not in existing
+        ],
+        batch_size=1000,
+    )
+    fire_many(
+        pledges,
+        "request_refund",
+        action=Action.REFUND_REQUESTED,
+        actor=actor,
+        audit_data=lambda pledge: {"amount_cents": pledge.amount_cents, "reason": reason},
+    )
+    refunds = sorted([*existing.values(), *new], key=lambda refund: refund.pledge_id)
+    refund_ids = [refund.pk for refund in refunds]
+    transaction.on_commit(
+        lambda: refunds_requested.send(sender=Refund, refund_ids=refund_ids), robust=True
+    )
+    return refunds
 
 
 def due_campaign_ids(now=None):

@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 # A refund was stored as pending and must be asked of the gateway. Arguments: refund_id.
 refund_requested = Signal()
+
+# Many refunds were stored as pending at once (a campaign that failed). Arguments:
+# refund_ids, in pledge order.
+refunds_requested = Signal()

@@ -7,6 +7,7 @@ checkout instead of Stripe.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -159,10 +160,58 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several web containers and workers share no disk: with a bucket configured, uploads go to
+# S3-compatible object storage through django-storages (credentials from the usual
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables, read by boto3). Public
+# media and private receipts get separate prefixes, or separate buckets; receipts are
+# private objects, read only through the permission-checking view, never by a URL.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env("AWS_MEDIA_LOCATION", default="media"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
+            "location": env("AWS_PRIVATE_LOCATION", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://wijkkapitaal")}
+
+def redis_database(url, number):
+    """The same Redis server as the broker, another database number (for the cache)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# With a broker, the cache (page cache, fragments, rate limits) is shared in its Redis, so
+# every web process and worker sees the same entries; a process-local cache only without.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default=redis_database(env("REDIS_URL"), 1)
+        if env("REDIS_URL", default="")
+        else "locmemcache://wijkkapitaal",
+    )
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Wijkkapitaal"

@@ -1,7 +1,5 @@
 """Production: everything from the environment, and refuse unsafe configurations."""
 
-from urllib.parse import urlsplit, urlunsplit
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -63,14 +61,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
-
-def _redis_database(url, number):
-    """The same Redis server as the broker, another database number for the cache."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{number}"))
-
-
-CACHES = {"default": env.cache("CACHE_URL", default=_redis_database(env("REDIS_URL"), 1))}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

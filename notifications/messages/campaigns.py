@@ -34,9 +34,10 @@ class InitiatorDigest(CampaignMessage):
     template = "initiator_digest"
     category = "digests"
 
-    def __init__(self, obj, items=(), hour=None):
+    def __init__(self, obj, items=(), hour=None, total=None):
         super().__init__(obj)
         self.items = list(items)
+        self.total = len(self.items) if total is None else total
         self.hour = hour or timezone.now().strftime("%Y%m%d%H")
 
     @property
@@ -49,11 +50,15 @@ class InitiatorDigest(CampaignMessage):
     def subject(self, recipient):
         return _("New for %(title)s: %(count)s") % {
             "title": self.obj.page.title,
-            "count": len(self.items),
+            "count": self.total,
         }
 
     def context(self, recipient):
-        return {**super().context(recipient), "items": self.items}
+        return {
+            **super().context(recipient),
+            "items": self.items,
+            "more": self.total - len(self.items),
+        }
 
 
 class Milestone(CampaignMessage):

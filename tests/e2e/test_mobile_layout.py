@@ -108,7 +108,8 @@ def initiative(slug=INITIATIVE_SLUG):
 def test_public_pages_fit_a_phone(live_server, demo_data, phone, screenshot):
     page = initiative()
     base = live_server.url
-    for path in ["/", "/initiatives/", page.url, f"/initiatives/{page.pk}/donate/"]:
+    paths = ["/", "/initiatives/", page.url, f"/initiatives/{page.pk}/donate/"]
+    for path in [*paths, f"/tasks/initiative/{page.pk}/all/"]:
         assert_fits(phone, f"{base}{path}", screenshot)
 
 
