@@ -34,8 +34,9 @@ def test_a_second_download_is_the_stored_file_without_queries(client, kind, fmt)
     assert response.streaming and second == first
     assert len(queries) == 0, [query["sql"] for query in queries]
     assert "max-age=3600" in response["Cache-Control"]
-    assert f'filename="wijkkapitaal-{_place(city).replace("/", "-")}-{kind}.{fmt}"' in (
-        response["Content-Disposition"]
+    assert (
+        f'filename="wijkkapitaal-{_place(city).replace("/", "-")}-{kind}.{fmt}"'
+        in (response["Content-Disposition"])
     )
 
 
