@@ -19,6 +19,7 @@ from wagtail.models import Locale, Page
 
 from bench.scale.copying import copy_rows, execute, max_id, scalar
 from campaigns.models import Campaign, InitiativePage
+from campaigns.models.campaign import listing_keys
 from cms.models import CityPage, HomePage, NeighbourhoodPage
 
 PAGE_COLUMNS = [
@@ -30,7 +31,7 @@ PAGE_COLUMNS = [
 CAMPAIGN_COLUMNS = [
     "id", "status", "currency", "raised_cents", "supporter_count", "moderator_note",
     "created_at", "submitted_at", "live_at", "closed_at", "page_id", "cancel_reason",
-    "cache_version",
+    "cache_version", "listing_rank", "closing_rank",
 ]  # fmt: skip
 INITIATIVE_COLUMNS = [
     "page_ptr_id", "summary", "story", "category", "location", "goal_cents",
@@ -179,7 +180,7 @@ def build_initiatives(tree, hoods, count, closing, rng):
         started = now - timedelta(days=30)
         campaigns.append(
             (campaign_id, status, "EUR", 0, 0, "", started, started, started, closed,
-             page["id"], "", 0)
+             page["id"], "", 0, *listing_keys(status, deadline))
         )  # fmt: skip
         made.append((page["id"], campaign_id, status))
         campaign_id += 1
