@@ -37,7 +37,7 @@ def search_filter(query):
     full-text search nor its autocomplete does (they match words and word prefixes). The
     match is an ORM ``icontains``, the same on SQLite and PostgreSQL; on PostgreSQL it is
     ``UPPER(column) LIKE '%TUIN%'``, served by the trigram (``pg_trgm``) GIN indexes of
-    migration 0019, and it stays one SQL filter, so a common word costs no more than a
+    migration 0020, and it stays one SQL filter, so a common word costs no more than a
     rare one. The story (a StreamField) is not searched here.
     """
     terms = [term for term in query.split() if len(term) >= MIN_INFIX_LENGTH]
@@ -81,10 +81,11 @@ def _ordered(queryset, sort):
     return queryset.order_by("campaign__listing_rank", "campaign__page")
 
 
-def initiative_cards(
-    *, status=None, neighbourhood=None, category=None, ids=None, search=None, sort=None
-):
-    """Published initiatives with their campaign, cover rendition and neighbourhood name."""
+def initiative_cards(*, status=None, neighbourhood=None, category=None, search=None, sort=None):
+    """Published initiatives with their campaign, cover rendition and neighbourhood name.
+
+    ``search`` is a ``Q`` from :func:`search_filter`.
+    """
     images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
     queryset = (
         InitiativePage.objects.live()
@@ -98,8 +99,6 @@ def initiative_cards(
         queryset = queryset.descendant_of(neighbourhood)
     if category:
         queryset = queryset.filter(category=category)
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
     if search is not None:
         queryset = queryset.filter(search)
     return _ordered(_with_neighbourhood_title(queryset), sort)
