@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from bench.scale.copying import copy_rows, execute, max_id, scalar
 from campaigns.models import Campaign, InitiativePage
@@ -109,7 +109,7 @@ def _as_parent(page):
 
 def build_places(tree, cities_wanted, neighbourhoods_wanted):
     """Cities up to ``cities_wanted`` and ``neighbourhoods_wanted`` neighbourhoods in all."""
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
     cities = [_as_parent(c) for c in CityPage.objects.child_of(home).order_by("path")]
     city_ct = ContentType.objects.get_for_model(CityPage).pk
     hood_ct = ContentType.objects.get_for_model(NeighbourhoodPage).pk
