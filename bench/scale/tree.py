@@ -35,7 +35,7 @@ CAMPAIGN_COLUMNS = [
 ]  # fmt: skip
 INITIATIVE_COLUMNS = [
     "page_ptr_id", "summary", "story", "category", "location", "goal_cents",
-    "stretch_goal_cents", "currency", "deadline", "funding_model",
+    "stretch_goal_cents", "currency", "deadline", "funding_model", "title_en", "summary_en",
 ]  # fmt: skip
 # A third of the titles hold "tuin" inside a compound, as Dutch initiatives do.
 WORDS = [
@@ -174,7 +174,7 @@ def build_initiatives(tree, hoods, count, closing, rng):
             goal = rng.randint(5, 200) * 100_00
         initiatives.append(
             (page["id"], f"Een plan voor {hood['title']}.", STORY, rng.choice(CATEGORIES),
-             hood["title"], goal, None, "EUR", deadline, model)
+             hood["title"], goal, None, "EUR", deadline, model, "", "")
         )  # fmt: skip
         closed = None if status == Campaign.Status.LIVE else now
         started = now - timedelta(days=30)
