@@ -3,7 +3,7 @@
 The initiative page reads its own data (``InitiativePage.get_context``).
 """
 
-from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Length, Substr
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -28,59 +28,64 @@ SORT_CLOSING = "closing"
 SORT_SUPPORTED = "supported"
 
 
-def matching_initiative_ids(query):
-    """Ids of the live initiatives that match a visitor's search, on every database.
+def search_filter(query):
+    """A ``Q`` of the initiatives that match a visitor's search, or None for no search words.
 
-    Two searches, joined: Wagtail's full-text search (stemmed words, over the story too),
-    and a plain infix match on title, summary (Dutch and English) and location for every
-    word of three letters or more. Dutch glues words together ("Geveltuinen", "Buurtmoestuin"), so "tuin" must
-    match inside a word; Wagtail's autocomplete only matches word prefixes (SQLite FTS5
-    ``tuin*``, PostgreSQL ``to_tsquery('tuin:*')``) and its trigram ``fuzzy`` search exists
-    only on PostgreSQL, so the infix part is an ORM ``icontains``, which behaves the same on
-    SQLite and PostgreSQL.
+    Every word of three letters or more must occur inside the title, the summary (Dutch or
+    English) or the location. Dutch glues words together ("Geveltuinen",
+    "Buurtmoestuin"), so "tuin" must match inside a word, which neither Wagtail's
+    full-text search nor its autocomplete does (they match words and word prefixes). The
+    match is an ORM ``icontains``, the same on SQLite and PostgreSQL; on PostgreSQL it is
+    ``UPPER(column) LIKE '%TUIN%'``, served by the trigram (``pg_trgm``) GIN indexes of
+    migration 0020, and it stays one SQL filter, so a common word costs no more than a
+    rare one. The story (a StreamField) is not searched here.
     """
-    pages = InitiativePage.objects.live()
-    ids = {page.pk for page in pages.search(query)}
     terms = [term for term in query.split() if len(term) >= MIN_INFIX_LENGTH]
-    if terms:
-        infix = pages
-        for term in terms:
-            matches = Q()
-            for field in INFIX_FIELDS:
-                matches |= Q(**{f"{field}__icontains": term})
-            infix = infix.filter(matches)
-        ids.update(infix.values_list("pk", flat=True))
-    return ids
+    if not terms:
+        return None
+    matches = Q()
+    for term in terms:
+        any_field = Q()
+        for field in INFIX_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": term})
+        matches &= any_field
+    return matches
+
+
+def matching_initiative_ids(query):
+    """Ids of the live initiatives that match ``query`` (tests and small callers)."""
+    matches = search_filter(query)
+    if matches is None:
+        return set()
+    return set(InitiativePage.objects.live().filter(matches).values_list("pk", flat=True))
 
 
 def _ordered(queryset, sort):
-    """The listing's order: live ones first (closing soonest first), then funded, then the rest.
+    """The listing's order, each read from one index on the campaign.
 
-    ``newest`` (the latest to go live first), ``closing`` (live ones by deadline, then the
-    most recently closed) and ``supported`` (most supporters first) replace it.
+    Default: live first (closing soonest first), then funded, then the rest
+    (``listing_rank``); ``closing``: live ones by deadline, then the most recently closed
+    (``closing_rank``); ``newest``: the latest to go live first; ``supported``: most
+    supporters first. ``Campaign.listing_keys`` explains the two ranks.
     """
-    status = "campaign__status"
     if sort == SORT_NEWEST:
-        return queryset.order_by(F("campaign__live_at").desc(nulls_last=True), "-pk")
-    if sort == SORT_SUPPORTED:
-        return queryset.order_by("-campaign__supporter_count", "-campaign__raised_cents", "pk")
-    live_deadline = Case(When(**{status: Campaign.Status.LIVE}, then=F("deadline")))
-    if sort == SORT_CLOSING:
-        group = Case(When(**{status: Campaign.Status.LIVE}, then=Value(0)), default=Value(1))
-    else:
-        group = Case(
-            When(**{status: Campaign.Status.LIVE}, then=Value(0)),
-            When(**{f"{status}__in": Campaign.FUNDED_STATUSES}, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        return queryset.order_by(
+            F("campaign__live_at").desc(nulls_last=True), F("campaign__page").desc()
         )
-    return queryset.annotate(listing_group=group).order_by(
-        "listing_group", live_deadline.asc(nulls_last=True), "-deadline", "pk"
-    )
+    if sort == SORT_SUPPORTED:
+        return queryset.order_by(
+            "-campaign__supporter_count", "-campaign__raised_cents", "campaign__page"
+        )
+    if sort == SORT_CLOSING:
+        return queryset.order_by("campaign__closing_rank", "campaign__page")
+    return queryset.order_by("campaign__listing_rank", "campaign__page")
 
 
-def initiative_cards(*, status=None, neighbourhood=None, category=None, ids=None, sort=None):
-    """Published initiatives with their campaign, cover rendition and neighbourhood name."""
+def initiative_cards(*, status=None, neighbourhood=None, category=None, search=None, sort=None):
+    """Published initiatives with their campaign, cover rendition and neighbourhood name.
+
+    ``search`` is a ``Q`` from :func:`search_filter`.
+    """
     images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
     queryset = (
         InitiativePage.objects.live()
@@ -94,6 +99,6 @@ def initiative_cards(*, status=None, neighbourhood=None, category=None, ids=None
         queryset = queryset.descendant_of(neighbourhood)
     if category:
         queryset = queryset.filter(category=category)
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
+    if search is not None:
+        queryset = queryset.filter(search)
     return _ordered(_with_neighbourhood_title(queryset), sort)

@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 from campaigns import services
 from campaigns.models import Campaign, InitiativePage
 from campaigns.services.guest_pledges import attach_guest_pledges
+from campaigns.services.initiatives import refresh_listing_keys
 
 
 def _campaign_for(obj):
@@ -28,6 +29,8 @@ def initiative_published(sender, instance, revision=None, **kwargs):
     if campaign is not None and can_proceed(campaign.approve):
         user = getattr(revision, "user", None) if revision else None
         services.mark_live(campaign=campaign, user=kwargs.get("user") or user)
+    if campaign is not None:
+        refresh_listing_keys(campaign_id=campaign.pk)
 
 
 WAGTAIL_NOTIFICATIONS = (

@@ -138,6 +138,7 @@ def make_initiative(
     campaign.refresh_from_db()
     if status != Campaign.Status.LIVE:
         Campaign.objects.filter(pk=campaign.pk).update(status=status)
+        services.initiatives.refresh_listing_keys(campaign_id=campaign.pk)
         campaign.refresh_from_db()
     return campaign
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Campaign, Pledge
+from campaigns.views import browse
 from tests.factories import (
     CityPageFactory,
     NeighbourhoodPageFactory,
@@ -40,6 +41,10 @@ def pages(world):
             None,
         ),
         "initiatives_search_tuin": ("/initiatives/?q=tuin", None),
+        "initiatives_newest": ("/initiatives/?sort=newest", None),
+        "initiatives_closing": ("/initiatives/?sort=closing", None),
+        "initiatives_supported": ("/initiatives/?sort=supported", None),
+        "initiatives_search_sorted_page_2": ("/initiatives/?q=samen&sort=supported&page=2", None),
         "neighbourhood_page": (world["neighbourhood"].url, None),
         "city_page": (world["city"].url, None),
         "initiative_anonymous": (hot.page.url, None),
@@ -107,6 +112,10 @@ PAGES = [
     "initiatives",
     "initiatives_by_neighbourhood",
     "initiatives_search_tuin",
+    "initiatives_newest",
+    "initiatives_closing",
+    "initiatives_supported",
+    "initiatives_search_sorted_page_2",
     "neighbourhood_page",
     "city_page",
     "initiative_anonymous",
@@ -119,8 +128,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_query_count_is_the_same_at_both_sizes(client, name, settings):
+def test_page_query_count_is_the_same_at_both_sizes(client, name, settings, monkeypatch):
     settings.WIJKKAPITAAL = {**settings.WIJKKAPITAAL, "PAGE_CACHE_SECONDS": 0}
+    monkeypatch.setattr(browse, "PER_PAGE", 1)  # a second page exists at both sizes
     world = small_world()
     url, visitor = pages(world)[name]
     small = count(client, world, url, visitor)

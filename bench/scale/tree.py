@@ -15,10 +15,11 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from bench.scale.copying import copy_rows, execute, max_id, scalar
 from campaigns.models import Campaign, InitiativePage
+from campaigns.models.campaign import listing_keys
 from cms.models import CityPage, HomePage, NeighbourhoodPage
 
 PAGE_COLUMNS = [
@@ -30,7 +31,7 @@ PAGE_COLUMNS = [
 CAMPAIGN_COLUMNS = [
     "id", "status", "currency", "raised_cents", "supporter_count", "moderator_note",
     "created_at", "submitted_at", "live_at", "closed_at", "page_id", "cancel_reason",
-    "cache_version",
+    "cache_version", "listing_rank", "closing_rank",
 ]  # fmt: skip
 INITIATIVE_COLUMNS = [
     "page_ptr_id", "summary", "story", "category", "location", "goal_cents",
@@ -108,8 +109,7 @@ def _as_parent(page):
 
 def build_places(tree, cities_wanted, neighbourhoods_wanted):
     """Cities up to ``cities_wanted`` and ``neighbourhoods_wanted`` neighbourhoods in all."""
-    # The Dutch tree: the platform's pages also have an English translation (Wagtail i18n).
-    home = HomePage.objects.get(locale=Locale.get_default())
+    home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
     cities = [_as_parent(c) for c in CityPage.objects.child_of(home).order_by("path")]
     city_ct = ContentType.objects.get_for_model(CityPage).pk
     hood_ct = ContentType.objects.get_for_model(NeighbourhoodPage).pk
@@ -180,7 +180,7 @@ def build_initiatives(tree, hoods, count, closing, rng):
         started = now - timedelta(days=30)
         campaigns.append(
             (campaign_id, status, "EUR", 0, 0, "", started, started, started, closed,
-             page["id"], "", 0)
+             page["id"], "", 0, *listing_keys(status, deadline))
         )  # fmt: skip
         made.append((page["id"], campaign_id, status))
         campaign_id += 1

@@ -8,6 +8,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from core import limits
 
+# The listing's sort keys (see Campaign.listing_keys): a group times SPAN plus a day number.
+LISTING_SPAN = 10_000_000
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -85,17 +88,41 @@ class Campaign(FSMModelMixin, models.Model):
     # Bumped in the transaction of every change the initiative page shows: the key of the
     # page's cached fragments (campaigns.caching). Saves that name update_fields leave it.
     cache_version = models.PositiveIntegerField(default=0, editable=False)
+    # The /initiatives/ orders as indexed integers (listing_keys), kept by save() on every
+    # status change and by refresh_listing_keys when the page's deadline is published.
+    listing_rank = models.BigIntegerField(default=0, db_default=0, editable=False)
+    closing_rank = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     # Running state, not content: keep it out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
 
     class Meta:
+        # The "newest" order (live_at DESC NULLS LAST) has its index in migration 0020, on
+        # PostgreSQL only: SQLite has no NULLS LAST in an index.
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["listing_rank", "page"], name="campaign_listing_idx"),
+            models.Index(fields=["closing_rank", "page"], name="campaign_closing_idx"),
+            models.Index(
+                models.F("supporter_count").desc(),
+                models.F("raised_cents").desc(),
+                "page",
+                name="campaign_supported_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.page.draft_title} ({self.get_status_display()})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Every save that writes the status writes the listing's sort keys with it."""
+        if update_fields is None or "status" in update_fields:
+            self.listing_rank, self.closing_rank = listing_keys(self.status, self.page.deadline)
+            if update_fields is not None:
+                update_fields = [*update_fields, "listing_rank", "closing_rank"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     # Transitions. Bodies set only what moves with the state; services save and audit.
 
@@ -210,3 +237,24 @@ class Campaign(FSMModelMixin, models.Model):
     @property
     def is_open_for_support(self):
         return self.status == CampaignStatus.LIVE and timezone.now() <= self.deadline_at
+
+
+def listing_keys(status, deadline):
+    """``(listing_rank, closing_rank)``: the listing's two deadline orders as integers.
+
+    The default order is live initiatives closing soonest first, then the funded ones, then
+    the rest, each closed group latest deadline first; "closing soon" is the live ones by
+    deadline, then every closed one latest deadline first. The status lives on the campaign
+    and the deadline on the page, so no index could serve those orders across the join;
+    one integer per order (the group times ``LISTING_SPAN``, plus the deadline's day
+    number, counted down for closed groups) makes each a plain index scan.
+    """
+    day = deadline.toordinal()
+    if status == CampaignStatus.LIVE:
+        return day, day
+    later_first = LISTING_SPAN - 1 - day
+    if status in Campaign.FUNDED_STATUSES:
+        return LISTING_SPAN + later_first, LISTING_SPAN + later_first
+    if status in Campaign.PUBLIC_STATUSES:
+        return 2 * LISTING_SPAN + later_first, LISTING_SPAN + later_first
+    return 3 * LISTING_SPAN + later_first, 3 * LISTING_SPAN + later_first

@@ -13,6 +13,7 @@ from campaigns import audit
 from campaigns.audit import Action
 from campaigns.events import CampaignApproved, ChangesRequested
 from campaigns.models import Campaign, InitiativePage
+from campaigns.models.campaign import listing_keys
 from campaigns.services.errors import TransitionNotAllowed
 from campaigns.services.locks import lock_campaign as _lock_campaign
 from campaigns.services.programmes import attach_automatic
@@ -39,6 +40,19 @@ def create_initiative(*, user, neighbourhood, page, budget_lines):
     campaign.initiators.add(user)
     audit.record(campaign, Action.CAMPAIGN_CREATED, actor=user, to_state=campaign.status)
     return campaign
+
+
+@transaction.atomic
+def refresh_listing_keys(*, campaign_id):
+    """Recompute the listing's sort keys from the published deadline, under the campaign lock.
+
+    A status change writes them itself (``Campaign.save``); this is for a published edit of
+    the page, whose deadline may have moved. Not a state change: no audit entry.
+    """
+    campaign = _lock_campaign(campaign_id)
+    rank, closing = listing_keys(campaign.status, campaign.page.deadline)
+    if (rank, closing) != (campaign.listing_rank, campaign.closing_rank):
+        Campaign.objects.filter(pk=campaign.pk).update(listing_rank=rank, closing_rank=closing)
 
 
 @transaction.atomic

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +9,13 @@ from campaigns.queries import (
     SORT_NEWEST,
     SORT_SUPPORTED,
     initiative_cards,
-    matching_initiative_ids,
+    search_filter,
 )
 from cms.models import NeighbourhoodPage
 from cms.page_cache import allow_page_cache
+from core.paging import PageNumberError, lookahead_page
+
+PER_PAGE = 24
 
 SORT_CHOICES = [
     (SORT_DEFAULT, _("Live first")),
@@ -49,6 +51,13 @@ class InitiativeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
 
+    def clean_q(self):
+        """A search needs one word of three letters or more (words are matched inside words)."""
+        query = self.cleaned_data["q"].strip()
+        if query and search_filter(query) is None:
+            raise forms.ValidationError(_("Search with a word of at least three letters."))
+        return query
+
     def clean_sort(self):
         """An unknown order (an old or hand-made link) falls back to the default, silently."""
         sort = self.cleaned_data["sort"]
@@ -56,25 +65,31 @@ class InitiativeFilterForm(forms.Form):
 
 
 def initiative_list(request):
+    """The listing: filters from the query string, a page of cards without counting them all.
+
+    An invalid filter is left out and answered 400 with the form's message; a page number
+    that is not one, or past the end, answers 400 or 404 with an empty list and a message.
+    """
     form = InitiativeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    ids = None
-    query = filters.get("q", "").strip()
-    if query:
-        ids = matching_initiative_ids(query)
+    query = filters.get("q", "")
     initiatives = initiative_cards(
         status=filters.get("status") or None,
         neighbourhood=filters.get("neighbourhood"),
         category=filters.get("category") or None,
-        ids=ids,
+        search=search_filter(query) if query else None,
         sort=getattr(form, "cleaned_data", {}).get("sort"),
     )
-    page_obj = Paginator(initiatives, 24).get_page(request.GET.get("page"))
     status_code = 200 if form.is_bound is False or form.is_valid() else 400
+    page_error = None
+    try:
+        page_obj = lookahead_page(initiatives, request.GET.get("page"), PER_PAGE)
+    except PageNumberError as error:
+        page_obj, page_error, status_code = None, error.args[0], error.status
     response = render(
         request,
         "campaigns/initiative_list.html",
-        {"form": form, "page_obj": page_obj, "query": query},
+        {"form": form, "page_obj": page_obj, "page_error": page_error, "query": query},
         status=status_code,
     )
     if not request.user.is_authenticated:

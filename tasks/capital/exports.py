@@ -2,8 +2,10 @@
 
 No personal data: rows carry initiatives and places, never a donor, helper or giver.
 Money follows the small-numbers rule of :mod:`tasks.capital.disclosure`. Initiative rows
-are read with one query streamed in chunks (``.iterator``), after two small aggregate
-queries for the rule, so memory stays flat however many initiatives a city has.
+are read with one query streamed in chunks (``.iterator``), after one or two grouped
+queries that find the initiatives the rule withholds (a few: those with one or two donors),
+so memory stays flat however many initiatives a city has. The views keep the built files
+for a while (``stored``).
 """
 
 import csv
@@ -12,24 +14,25 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
-from campaigns.models import ImpactReport, Match, Pledge
+from campaigns.models import ImpactReport, Match
 from cms.models import NeighbourhoodPage
 from core.text import spreadsheet_safe
 from tasks.capital.disclosure import MIN_DONORS, withheld
-from tasks.capital.meter import as_hours, donor_count, per_month, public_campaigns
+from tasks.capital.meter import (
+    as_hours,
+    counted_pledges,
+    donor_count,
+    per_month,
+    public_campaigns,
+)
 from tasks.models import Offer, SignUp, Task
 
 CHUNK_SIZE = 2000
@@ -50,12 +53,15 @@ def _total(queryset, outer, field, output):
 
 
 def annotated_campaigns(scope):
-    """Public campaigns under the scope, each with its figures as correlated subqueries."""
+    """Public campaigns under the scope, each with its figures as correlated subqueries.
+
+    Each subquery reads one campaign's rows through an index; the donors, which the rule
+    needs for every campaign, are counted once per scope by :func:`withheld_campaigns`.
+    """
     page = OuterRef("page_id")
     signups = SignUp.objects.filter(task__initiative_id=page, status=SignUp.Status.DONE)
     offers = Offer.objects.filter(task__initiative_id=page, status=Offer.Status.ACCEPTED)
     matches = Match.objects.filter(campaign_id=OuterRef("pk"), status__in=Match.ACTIVE_STATUSES)
-    pledges = Pledge.objects.filter(campaign_id=OuterRef("pk"), status__in=Pledge.COUNTED_STATUSES)
     done = Task.objects.filter(initiative_id=page, status=Task.Status.DONE)
     impact = ImpactReport.objects.filter(campaign_id=OuterRef("pk"), hidden_at__isnull=True)
     whole = IntegerField()
@@ -67,42 +73,50 @@ def annotated_campaigns(scope):
             Subquery(done.values("initiative").annotate(n=Count("pk")).values("n")), 0
         ),
         participants=Coalesce(Subquery(impact.values("participants")[:1]), 0),
-        donors=Coalesce(
-            Subquery(pledges.values("campaign").annotate(n=donor_count()).values("n")), 0
-        ),
     )
 
 
-def _withheld_filter(campaigns):
-    """Which initiatives' money is withheld (a Q), by the rule of ``disclosure``: two queries."""
-    small = Q(donors__gt=0, donors__lt=MIN_DONORS)
-    combined = campaigns.filter(small).aggregate(small_donors=Sum("donors", default=0))[
-        "small_donors"
-    ]
-    if 0 < combined < MIN_DONORS:
+def withheld_campaigns(scope):
+    """Ids of the campaigns whose money is withheld, by the rule of ``disclosure``.
+
+    One grouped query finds those with fewer than MIN_DONORS donors (few, and only they
+    are held in memory); a second, only when those together still have too few, finds the
+    published one with the fewest donors to join them.
+    """
+    donors = (
+        counted_pledges(public_campaigns(scope))
+        .values("campaign")
+        .annotate(donors=donor_count())
+        .order_by()
+    )
+    small = dict(
+        donors.filter(donors__gt=0, donors__lt=MIN_DONORS).values_list("campaign", "donors")
+    )
+    if 0 < sum(small.values()) < MIN_DONORS:
         fewest = (
-            campaigns.filter(donors__gte=MIN_DONORS).order_by("donors", "pk").values("pk").first()
+            donors.filter(donors__gte=MIN_DONORS)
+            .order_by("donors", "campaign")
+            .values_list("campaign", flat=True)
+            .first()
         )
-        if fewest:
-            return small | Q(pk=fewest["pk"])
-    return small
+        if fewest is not None:
+            small[fewest] = MIN_DONORS
+    return set(small)
 
 
 def initiative_rows(scope, absolute_url):
     """Dicts of INITIATIVE_FIELDS, then one combined row of the withheld money, if any."""
-    campaigns = annotated_campaigns(scope)
-    rule = _withheld_filter(campaigns)
-    combined = campaigns.filter(rule).aggregate(
-        combined_raised=Sum("raised_cents", default=0),
-        combined_matched=Sum("matched", default=0),
-        combined_rows=Count("pk"),
-    )
+    hidden_ids = withheld_campaigns(scope)
     neighbourhoods = dict(NeighbourhoodPage.objects.values_list("path", "title"))
     steplen = NeighbourhoodPage.steplen
-    rows = campaigns.annotate(is_withheld=_case(rule)).select_related("page").order_by("page__path")
+    rows = annotated_campaigns(scope).select_related("page").order_by("page__path")
+    combined_raised = combined_matched = 0
     for campaign in rows.iterator(chunk_size=CHUNK_SIZE):
         page = campaign.page
-        hidden = campaign.is_withheld
+        hidden = campaign.pk in hidden_ids
+        if hidden:
+            combined_raised += campaign.raised_cents
+            combined_matched += campaign.matched
         yield {
             "title": page.title,
             "neighbourhood": neighbourhoods.get(page.path[:-steplen], ""),
@@ -121,18 +135,10 @@ def initiative_rows(scope, absolute_url):
             "closed_at": campaign.closed_at,
             "url": absolute_url(page),
         }
-    if combined["combined_rows"]:
+    if hidden_ids:
         yield combined_row(
-            INITIATIVE_FIELDS,
-            "title",
-            combined["combined_raised"],
-            combined["combined_matched"],
-            combined["combined_rows"],
+            INITIATIVE_FIELDS, "title", combined_raised, combined_matched, len(hidden_ids)
         )
-
-
-def _case(rule):
-    return Case(When(rule, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def combined_row(fields, label_field, raised, matched, count):

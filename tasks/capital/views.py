@@ -1,21 +1,23 @@
 """The open-data page and its downloads (CSV and JSON, per city and neighbourhood).
 
 Downloads stream (``StreamingHttpResponse``) and carry ``Cache-Control: public,
-max-age=OPEN_DATA_CACHE_SECONDS``, so the proxy and browsers keep them; the server does
-not store the rendered file.
+max-age=OPEN_DATA_CACHE_SECONDS``, so the proxy and browsers keep them. The initiatives and
+months files are also kept by the server for that period (``stored``): built once, then
+streamed from the stored file without touching the database.
 """
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from cms.models import CityPage, NeighbourhoodPage
 from cms.views import NotFoundWithMessage
-from tasks.capital import exports, grants
+from tasks.capital import exports, grants, stored
 from tasks.capital.disclosure import MIN_DONORS
 
 PLATFORM = "all"
@@ -62,19 +64,45 @@ def open_data(request):
     )
 
 
-def _download(rows, fields, key, fmt, filename, meta):
+def _content(rows, fields, key, fmt, meta):
     if fmt not in FORMATS:
         raise NotFoundWithMessage(_("Downloads come as csv or json."))
     if fmt == "csv":
-        content = exports.stream_csv(rows, fields)
-    else:
-        content = exports.stream_json(rows, key, meta)
-    response = StreamingHttpResponse(content, content_type=FORMATS[fmt])
+        return exports.stream_csv(rows, fields)
+    return exports.stream_json(rows, key, meta)
+
+
+def _respond(response, fmt, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     patch_cache_control(
         response, public=True, max_age=settings.WIJKKAPITAAL["OPEN_DATA_CACHE_SECONDS"]
     )
     return response
+
+
+def _download(rows, fields, key, fmt, filename, meta):
+    content = _content(rows, fields, key, fmt, meta)
+    return _respond(StreamingHttpResponse(content, content_type=FORMATS[fmt]), fmt, filename)
+
+
+def _kept_download(request, kind, place, fmt, build):
+    """The stored file of this download if it is fresh, else built, streamed and stored.
+
+    ``build(scope)`` returns ``(rows, fields)``. The key holds what the bytes depend on:
+    the host (absolute links), the language (the documentation link), place, kind, format.
+    """
+    if fmt not in FORMATS:
+        raise NotFoundWithMessage(_("Downloads come as csv or json."))
+    filename = f"wijkkapitaal-{place.replace('/', '-')}-{kind}"
+    key = stored.cache_key(request.get_host(), get_language(), place, kind, fmt)
+    kept = stored.open_fresh(key)
+    if kept is not None:
+        return _respond(FileResponse(kept, content_type=FORMATS[fmt]), fmt, filename)
+    scope = _place(request, place)
+    rows, fields = build(scope)
+    content = _content(rows, fields, kind, fmt, _meta(request, place))
+    response = StreamingHttpResponse(stored.keep(key, content, fmt), content_type=FORMATS[fmt])
+    return _respond(response, fmt, filename)
 
 
 def _meta(request, place):
@@ -88,21 +116,22 @@ def _meta(request, place):
 
 
 def initiatives(request, place, fmt):
-    scope = _place(request, place)
-    rows = exports.initiative_rows(
-        scope, lambda page: request.build_absolute_uri(page.get_url(request=request))
-    )
-    name = f"wijkkapitaal-{place.replace('/', '-')}-initiatives"
-    return _download(
-        rows, exports.INITIATIVE_FIELDS, "initiatives", fmt, name, _meta(request, place)
-    )
+    def build(scope):
+        rows = exports.initiative_rows(
+            scope, lambda page: request.build_absolute_uri(page.get_url(request=request))
+        )
+        return rows, exports.INITIATIVE_FIELDS
+
+    return _kept_download(request, "initiatives", place, fmt, build)
 
 
 def months(request, place, fmt):
-    scope = _place(request, place)
-    name = f"wijkkapitaal-{place.replace('/', '-')}-months"
-    return _download(
-        exports.month_rows(scope), exports.MONTH_FIELDS, "months", fmt, name, _meta(request, place)
+    return _kept_download(
+        request,
+        "months",
+        place,
+        fmt,
+        lambda scope: (exports.month_rows(scope), exports.MONTH_FIELDS),
     )
 
 
