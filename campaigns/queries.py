@@ -81,10 +81,10 @@ def _ordered(queryset, sort):
     return queryset.order_by("campaign__listing_rank", "campaign__page")
 
 
-def initiative_cards(*, status=None, neighbourhood=None, category=None, search=None, sort=None):
+def initiative_cards(*, status=None, place=None, category=None, search=None, sort=None):
     """Published initiatives with their campaign, cover rendition and neighbourhood name.
 
-    ``search`` is a ``Q`` from :func:`search_filter`.
+    ``place`` is a city or neighbourhood page; ``search`` is a ``Q`` from :func:`search_filter`.
     """
     images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
     queryset = (
@@ -95,8 +95,8 @@ def initiative_cards(*, status=None, neighbourhood=None, category=None, search=N
     )
     if status:
         queryset = queryset.filter(campaign__status=status)
-    if neighbourhood is not None:
-        queryset = queryset.descendant_of(neighbourhood)
+    if place is not None:
+        queryset = queryset.descendant_of(place)
     if category:
         queryset = queryset.filter(category=category)
     if search is not None:

@@ -20,7 +20,7 @@ def live_initiative_cards(limit=HOME_PAGE_CARDS):
 @register.simple_tag
 def neighbourhood_initiative_cards(neighbourhood):
     """The public initiatives of a neighbourhood, as cards."""
-    return initiative_cards(neighbourhood=neighbourhood)
+    return initiative_cards(place=neighbourhood)
 
 
 @register.simple_tag
