@@ -4,6 +4,10 @@ Registered in :meth:`tasks.apps.TasksConfig.ready`, so that the campaigns app co
 supporters without importing this app.
 """
 
+from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
+
+from campaigns.services.totals import support_keys
 from tasks.models import Offer, SignUp
 
 
@@ -13,7 +17,13 @@ def _excluding(queryset, kind, exclude):
 
 
 def _page_ids(campaigns):
+    if isinstance(campaigns, QuerySet):
+        return campaigns.values("page_id")
     return [campaign.page_id for campaign in campaigns]
+
+
+def _user_key(field="user_id"):
+    return Concat(Value("user:"), Cast(field, CharField()))
 
 
 class SignUpSupport:
@@ -27,8 +37,7 @@ class SignUpSupport:
         )
 
     def keys(self, campaigns):
-        user_ids = self._active(_page_ids(campaigns)).values_list("user_id", flat=True)
-        return (f"user:{user_id}" for user_id in user_ids)
+        return support_keys(self._active(_page_ids(campaigns)), _user_key())
 
     def has_key(self, campaign, key, exclude):
         kind, _, value = key.partition(":")
@@ -47,10 +56,13 @@ class OfferSupport:
         return Offer.objects.filter(task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED)
 
     def keys(self, campaigns):
-        for user_id, organisation_id in self._accepted(_page_ids(campaigns)).values_list(
-            "user_id", "organisation_id"
-        ):
-            yield f"org:{organisation_id}" if organisation_id else f"user:{user_id}"
+        organisation_key = Concat(Value("org:"), Cast("organisation_id", CharField()))
+        key = Case(
+            When(organisation__isnull=False, then=organisation_key),
+            default=_user_key(),
+            output_field=CharField(),
+        )
+        return support_keys(self._accepted(_page_ids(campaigns)), key)
 
     def has_key(self, campaign, key, exclude):
         kind, _, value = key.partition(":")

@@ -4,8 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Upper
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -51,6 +51,17 @@ def pledge_supporter_key(donor_id, guest_email, supporter_ref):
     if supporter_ref:
         return f"ref:{supporter_ref}"
     return f"email:{guest_email.lower()}"
+
+
+def pledge_supporter_key_sql():
+    """:func:`pledge_supporter_key` as an SQL expression, for counting distinct supporters
+    in the database: the two must build the same key."""
+    return Case(
+        When(donor__isnull=False, then=Concat(Value("user:"), Cast("donor_id", CharField()))),
+        When(~Q(supporter_ref=""), then=Concat(Value("ref:"), "supporter_ref")),
+        default=Concat(Value("email:"), Lower("guest_email")),
+        output_field=CharField(),
+    )
 
 
 class Pledge(FSMModelMixin, models.Model):

@@ -34,7 +34,7 @@ from campaigns.state import fire
 
 def distinct_donors(campaign):
     """Distinct people who gave to the campaign (paid pledges), each counted once."""
-    return len(set(PledgeSupport().keys([campaign])))
+    return PledgeSupport().keys([campaign]).distinct().count()
 
 
 def _audit_rows(matches, action, from_state, actor_label):

@@ -127,7 +127,7 @@ def neighbourhood_totals(neighbourhood):
     totals["tasks_done"] = Task.objects.filter(
         initiative_id__in=page_ids, status=Task.Status.DONE
     ).count()
-    totals["supporters"] = distinct_supporters(list(campaigns))
+    totals["supporters"] = distinct_supporters(campaigns)
     return totals
 
 
