@@ -88,8 +88,8 @@ def measure_pages(bench_env, options, size, database_url, info, log):
                     status, _, _ = http_load.send(
                         HOST, server.port, "GET", path, headers=headers, timeout=SINGLE_TIMEOUT
                     )
-                except OSError as error:
-                    status = repr(error)
+                except (OSError, http.client.HTTPException) as error:
+                    status = repr(error)[:200]  # a worker killed mid-stream: IncompleteRead
                 single_ms = round((time.perf_counter() - started) * 1000, 1)
                 if status != 200:
                     results[name] = {"error": f"HTTP {status}", "single_ms": single_ms}
