@@ -9,7 +9,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import TitleColumn
 
 from campaigns.models import Campaign, Pledge
-from core.admin_paging import CappedCountPaginator
+from core.admin_paging import CappedCountPaginator, KeysetPagingMixin
 
 
 class PledgeFilterSet(WagtailFilterSet):
@@ -55,11 +55,17 @@ EXPORTED_PLEDGE_FIELDS = [
 ]
 
 
-class PledgeListingMixin:
-    """Newest first, in a stable order that the (campaign, created_at, id) index serves;
-    counted up to a cap (``CappedCountPaginator``); the CSV streams (``core.exports``)."""
+class PledgeListingMixin(KeysetPagingMixin):
+    """Newest first, in a stable order that the (campaign, created_at, id) and (created_at, id)
+    indexes serve, paged by seeking on that key (``KeysetPagingMixin``) in either direction of
+    the "created" column; the other columns' orderings page by number. Counted up to a cap
+    (``CappedCountPaginator``); the CSV streams (``core.exports``)."""
 
     paginator_class = CappedCountPaginator
+    keyset_orderings = {
+        "-created_at": ("-created_at", "-id"),
+        "created_at": ("created_at", "id"),
+    }
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("campaign__page")
