@@ -7,14 +7,22 @@ user, and expires after :data:`PENDING_SECONDS`; the image must also have been u
 that user and still be pending, so nobody else can attach it to a page. Saving the
 initiative moves the image into the root collection; a daily job deletes pending images
 that were never used.
+
+:class:`CoverForm` holds the two fields and this logic. The initiative form is built on
+it, and the "add a line" step validates it alone: the picture is kept while the rest of
+the form is shown as typed, not judged yet.
 """
 
 from datetime import timedelta
 
+from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection, ReferenceIndex
+
+from core.forms import ImageUploadField
 
 PENDING_COLLECTION = "Pending uploads"
 PENDING_SECONDS = 24 * 60 * 60
@@ -84,3 +92,62 @@ def delete_stale_pending_covers(now=None):
         image.delete()
         deleted += 1
     return deleted
+
+
+class CoverForm(forms.Form):
+    """The cover image: a new upload, or the token of one kept from an earlier try.
+
+    The initiative form is built on it. The "add a line" step validates only this part,
+    so a chosen picture is kept (cover_uploads) without judging the rest of the form.
+    """
+
+    cover_image = ImageUploadField(
+        label=_("Cover image"),
+        required=False,
+        help_text=_("A JPEG, PNG, GIF or WebP picture of at most 10 MB."),
+    )
+    # A signed token for an image uploaded with an earlier try of this form (cover_uploads).
+    cover_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, require_image=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.pending_cover = None
+        self.require_image = require_image
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cover_image"):
+            return cleaned
+        token = cleaned.get("cover_token")
+        if token:
+            self.pending_cover = pending_cover(token, self.user)
+            if self.pending_cover is None:
+                self.add_error(
+                    "cover_image",
+                    _("The picture you chose earlier is no longer available. Choose it again."),
+                )
+        elif self.require_image and "cover_image" not in self.errors:
+            self.add_error("cover_image", _("Choose a cover image."))
+        return cleaned
+
+    def keep_cover(self, title=""):
+        """After a try that is not saved, keep a valid upload for the next one.
+
+        Call after validation. The upload is stored as a pending image of the user (named
+        after the cleaned title, else ``title``), whose token :meth:`kept_cover_token`
+        gives for the redisplayed form; a cover already pending stays. Returns the
+        pending image, or None.
+        """
+        cleaned = getattr(self, "cleaned_data", {})
+        upload = cleaned.get("cover_image")
+        if upload and self.user is not None:
+            title = cleaned.get("title") or (title or "").strip() or upload.name
+            self.pending_cover = stash_cover(upload, user=self.user, title=title)
+        return self.pending_cover
+
+    def kept_cover_token(self):
+        """The token the redisplayed form carries: the kept picture's, else the one sent."""
+        if self.pending_cover is not None:
+            return cover_token(self.pending_cover, self.user)
+        return self["cover_token"].data or ""

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.cover_uploads import cover_token, pending_cover, stash_cover
+from campaigns.cover_uploads import CoverForm
 from campaigns.models import BudgetLine, Category, FundingModel
 from cms.models import NeighbourhoodPage
 from cms.money import format_money
 from core import limits
-from core.forms import TOO_LONG, ImageUploadField, LimitedTextField, SingleLineCharField
+from core.forms import TOO_LONG, LimitedTextField, SingleLineCharField
 from core.money import euros_to_cents, normalise_amount
 
 RULES = settings.WIJKKAPITAAL
@@ -84,7 +84,10 @@ def _euros(cents):
 CHOOSE_FROM_LIST = _("Choose one of the options in the list.")
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(CoverForm):
+    # The cover fields come from CoverForm; they stay after the story, as on the page.
+    field_order = ["title", "summary", "story"]
+
     title = SingleLineCharField(label=_("Title"), max_length=limits.INITIATIVE_TITLE)
     summary = forms.CharField(
         label=_("Summary"),
@@ -99,13 +102,6 @@ class InitiativeForm(forms.Form):
         rows=10,
         help_text=_("What is the plan, who is behind it, and what will the neighbourhood gain?"),
     )
-    cover_image = ImageUploadField(
-        label=_("Cover image"),
-        required=False,
-        help_text=_("A JPEG, PNG, GIF or WebP picture of at most 10 MB."),
-    )
-    # A signed token for an image uploaded with an earlier try of this form (cover_uploads).
-    cover_token = forms.CharField(required=False, widget=forms.HiddenInput)
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=NeighbourhoodPage.objects.none(),
@@ -175,29 +171,9 @@ class InitiativeForm(forms.Form):
         help_text=_("Optional. Shown to visitors who read the site in English."),
     )
 
-    def __init__(self, *args, user=None, require_image=False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        self.pending_cover = None
         self.fields["neighbourhood"].queryset = NeighbourhoodPage.objects.live().order_by("title")
-        self.fields["cover_image"].required = False
-        self.require_image = require_image
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("cover_image"):
-            return cleaned
-        token = cleaned.get("cover_token")
-        if token:
-            self.pending_cover = pending_cover(token, self.user)
-            if self.pending_cover is None:
-                self.add_error(
-                    "cover_image",
-                    _("The picture you chose earlier is no longer available. Choose it again."),
-                )
-        elif self.require_image and "cover_image" not in self.errors:
-            self.add_error("cover_image", _("Choose a cover image."))
-        return cleaned
 
     def clean_stretch_goal(self):
         stretch = self.cleaned_data.get("stretch_goal")
@@ -209,21 +185,6 @@ class InitiativeForm(forms.Form):
                 code="stretch_too_low",
             )
         return stretch
-
-    def keep_cover(self):
-        """After a failed try, keep a valid upload so the next try need not send it again.
-
-        Call after validation. The upload is stored as a pending image of the user and the
-        redisplayed form carries its token; a cover already pending stays.
-        """
-        upload = getattr(self, "cleaned_data", {}).get("cover_image")
-        if upload and self.user is not None:
-            self.pending_cover = stash_cover(
-                upload, user=self.user, title=self.cleaned_data.get("title") or upload.name
-            )
-        if self.pending_cover is not None:
-            self.data = self.data.copy()
-            self.data["cover_token"] = cover_token(self.pending_cover, self.user)
 
     def clean_goal(self):
         goal = self.cleaned_data["goal"]
@@ -274,15 +235,28 @@ class BaseBudgetLineFormSet(forms.BaseFormSet):
         "too_many_forms": _("An initiative can have at most %(num)d budget lines."),
     }
 
+    # The funding goal the lines must add up to; the view sets it once the goal is valid.
+    goal_cents = None
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
         lines = [
-            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         if not lines:
             raise ValidationError(self.error_messages["too_few_forms"], code="too_few_forms")
+        if self.goal_cents is not None and self.total_cents() != self.goal_cents:
+            raise ValidationError(self.total_mismatch_message(), code="total_mismatch")
+
+    def total_mismatch_message(self):
+        return _(
+            "The budget lines add up to %(total)s, but the funding goal is %(goal)s. "
+            "Make them equal."
+        ) % {"total": _euros(self.total_cents()), "goal": _euros(self.goal_cents)}
 
     def budget_lines(self):
         return [
@@ -290,7 +264,7 @@ class BaseBudgetLineFormSet(forms.BaseFormSet):
             for i, data in enumerate(
                 f.cleaned_data
                 for f in self.forms
-                if f.cleaned_data and not self._should_delete_form(f)
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
             )
         ]
 
@@ -320,8 +294,11 @@ class InitiativeFormSection:
 
     context_name = ""
 
-    def formset(self, data=None, *, page=None):
-        """The formset, bound to ``data`` when given; ``page`` is None for a new initiative."""
+    def formset(self, data=None, *, page=None, form_kwargs=None):
+        """The formset, bound to ``data`` when given; ``page`` is None for a new initiative.
+
+        ``form_kwargs`` go to each of its forms (a ``renderer``, say).
+        """
         raise NotImplementedError
 
     def save(self, formset, *, initiative, user):

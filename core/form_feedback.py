@@ -4,7 +4,8 @@
 
 from dataclasses import dataclass
 
-from django.forms.utils import ErrorDict
+from django.forms import BoundField
+from django.forms.renderers import DjangoTemplates
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,28 @@ def with_extra_row(data, prefix, max_num):
     return data
 
 
-def hide_errors(*forms_and_formsets):
-    """Show what was typed without judging it yet (the "add a line" step).
+class UnjudgedBoundField(BoundField):
+    """A field shown with what was typed, not judged yet (the "add a line" step).
 
-    Validation runs first, so cleaned data (a kept upload, say) is there; then the errors
-    are set aside, so fields the person has not reached yet are not marked.
+    It reports no errors, so rendering the bound form neither validates it nor marks a
+    field the person has not reached yet: no error text, no ``aria-invalid``. Forms get it
+    through :data:`UNJUDGED_RENDERER`.
     """
-    for item in forms_and_formsets:
-        if hasattr(item, "management_form"):
-            item.full_clean()
-            for row in item.forms:
-                row._errors = ErrorDict()
-            item._errors = [ErrorDict() for _row in item.forms]
-            item._non_form_errors = item.error_class(error_class="nonform")
-        else:
-            item.errors  # noqa: B018 - runs the validation once
-            item._errors = ErrorDict()
+
+    @property
+    def errors(self):
+        return self.form.error_class(renderer=self.form.renderer)
+
+
+class UnjudgedRenderer(DjangoTemplates):
+    """Django's default form renderer (the project sets no ``FORM_RENDERER``), whose forms
+    use :class:`UnjudgedBoundField` (``BaseRenderer.bound_field_class``, Django 5.2).
+
+    Given as ``renderer`` to a form (or in a formset's ``form_kwargs``) it reaches model
+    forms too, which take no ``bound_field_class`` argument of their own.
+    """
+
+    bound_field_class = UnjudgedBoundField
+
+
+UNJUDGED_RENDERER = UnjudgedRenderer()

@@ -270,9 +270,9 @@ class TaskFormSection(InitiativeFormSection):
 
     context_name = "task_formset"
 
-    def formset(self, data=None, *, page=None):
+    def formset(self, data=None, *, page=None, form_kwargs=None):
         tasks = Task.objects.filter(initiative_id=page.pk) if page else Task.objects.none()
-        return TaskFormSet(data, prefix="tasks", queryset=tasks)
+        return TaskFormSet(data, prefix="tasks", queryset=tasks, form_kwargs=form_kwargs)
 
     def save(self, formset, *, initiative, user):
         save_task_edits(initiative=initiative, user=user, formset=formset)

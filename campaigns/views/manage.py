@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from campaigns import services
-from campaigns.cover_uploads import adopt_cover
+from campaigns.cover_uploads import CoverForm, adopt_cover
 from campaigns.forms import (
     BudgetLineFormSet,
     CancelInitiativeForm,
@@ -26,8 +26,7 @@ from campaigns.models import Campaign, InitiativePage
 from campaigns.permissions import can_edit_initiative, is_initiator
 from campaigns.services.cancellation import cancel_campaign
 from campaigns.story import blocks_to_text, merge_story
-from cms.money import format_money
-from core.form_feedback import error_summary, hide_errors, with_extra_row
+from core.form_feedback import UNJUDGED_RENDERER, error_summary, with_extra_row
 from core.ratelimits import rate_limited
 
 # Formsets that have an "add a line" button, by prefix; the cap is their max_num.
@@ -82,10 +81,10 @@ def _apply_form(page, form, user, existing_story=()):
     return page
 
 
-def _sections(data=None, page=None):
+def _sections(data=None, page=None, form_kwargs=None):
     """The formsets other apps add to the form (tasks ...), by their context name."""
     return {
-        section.context_name: (section, section.formset(data, page=page))
+        section.context_name: (section, section.formset(data, page=page, form_kwargs=form_kwargs))
         for section in initiative_form_sections()
     }
 
@@ -96,55 +95,83 @@ def _save_sections(sections, *, initiative, user):
 
 
 def _forms_valid(form, budget_formset, sections):
-    formsets = [formset for _section, formset in sections.values()]
-    valid = all([form.is_valid(), budget_formset.is_valid(), *(f.is_valid() for f in formsets)])
-    if valid and budget_formset.total_cents() != form.cleaned_data["goal"]:
-        message = _(
-            "The budget lines add up to %(total)s, but the funding goal is %(goal)s. "
-            "Make them equal."
-        ) % {
-            "total": format_money(budget_formset.total_cents()),
-            "goal": format_money(form.cleaned_data["goal"]),
-        }
-        form.add_error("goal", message)
-        budget_formset._non_form_errors.append(message)
-        valid = False
-    return valid
+    """Validate everything; budget lines that miss the goal are marked at both places."""
+    if form.is_valid():
+        budget_formset.goal_cents = form.cleaned_data["goal"]
+    formsets = [budget_formset, *(formset for _section, formset in sections.values())]
+    valid = all([formset.is_valid() for formset in formsets])
+    for error in budget_formset.non_form_errors().as_data():
+        if error.code == "total_mismatch":
+            form.add_error("goal", error)
+    return valid and form.is_valid()
 
 
 def _bind(request, page=None):
-    """The form and formsets bound to the POST; "add a line" adds an empty form to one."""
+    """The form and formsets bound to the POST; "add a line" adds an empty form to one.
+
+    After "add a line" their forms render with :data:`UNJUDGED_RENDERER`: shown as typed
+    and never validated, so no field is marked before the person has reached it.
+    """
     data = request.POST
     added = None
     for prefix in ADDABLE_FORMSETS:
         if f"add-{prefix}" in data:
             data, added = with_extra_row(data, prefix, MAX_ROWS), prefix
-    form = InitiativeForm(data, request.FILES, user=request.user)
-    budget_formset = BudgetLineFormSet(data, prefix="budget")
-    sections = _sections(data, page=page)
+    unjudged = {"renderer": UNJUDGED_RENDERER} if added else {}
+    form = InitiativeForm(data, request.FILES, user=request.user, **unjudged)
+    budget_formset = BudgetLineFormSet(data, prefix="budget", form_kwargs=unjudged)
+    sections = _sections(data, page=page, form_kwargs=unjudged)
     return form, budget_formset, sections, added
 
 
 def _redisplay(request, form, budget_formset, sections, campaign=None, added=None):
-    """Show the form again: 200 after "add a line" (nothing judged), else 400 with errors."""
-    form.is_valid()
-    form.keep_cover()
+    """Show the form again: 200 after "add a line" (nothing judged), else 400 with errors.
+
+    Either way a valid new cover image is kept. After "add a line" only the cover part is
+    validated, as a :class:`CoverForm` of its own; the rest waits for "Save".
+    """
     if added:
-        hide_errors(form, budget_formset, *(f for _s, f in sections.values()))
-        return _render_form(request, form, budget_formset, sections, campaign, added=added)
-    return _render_form(request, form, budget_formset, sections, campaign, status=400)
+        cover_form = CoverForm(request.POST, request.FILES, user=request.user)
+        cover_form.is_valid()
+        cover_form.keep_cover(title=form["title"].data)
+        status = 200
+    else:
+        cover_form, status = form, 400
+        form.keep_cover()
+    return _render_form(
+        request, form, budget_formset, sections, campaign, status, added, cover_form=cover_form
+    )
 
 
-def _render_form(request, form, budget_formset, sections, campaign=None, status=200, added=None):
-    formsets = {name: formset for name, (_section, formset) in sections.items()}
-    summary = error_summary(
+def _error_summary(form, budget_formset, formsets):
+    task_formsets = [formset for name, formset in formsets.items() if name == "task_formset"]
+    return error_summary(
         form,
         [
             (budget_formset, "budget-lines", _("Budget line")),
-            *((f, "tasks", _("Task")) for name, f in formsets.items() if name == "task_formset"),
+            *((formset, "tasks", _("Task")) for formset in task_formsets),
         ],
     )
-    cover = form.pending_cover or (
+
+
+def _render_form(
+    request,
+    form,
+    budget_formset,
+    sections,
+    campaign=None,
+    status=200,
+    added=None,
+    *,
+    cover_form=None,
+):
+    """The initiative form page. After "add a line" (``added``) nothing is judged, so no
+    error summary is built; ``cover_form`` holds the cover (``form`` when None).
+    """
+    formsets = {name: formset for name, (_section, formset) in sections.items()}
+    summary = [] if added else _error_summary(form, budget_formset, formsets)
+    cover_form = cover_form or form
+    cover = cover_form.pending_cover or (
         campaign.page.get_latest_revision_as_object().cover_image if campaign else None
     )
     return render(
@@ -156,6 +183,8 @@ def _render_form(request, form, budget_formset, sections, campaign=None, status=
             "campaign": campaign,
             "error_summary": summary,
             "cover": cover,
+            "cover_kept": cover_form.pending_cover is not None,
+            "cover_token": cover_form.kept_cover_token(),
             "added": added,
             **formsets,
         },
