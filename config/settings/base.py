@@ -308,6 +308,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-digests": {"task": "notifications.jobs.send_digests", "schedule": 600.0},
     "send-task-reminders": {"task": "notifications.jobs.send_task_reminders", "schedule": 900.0},
     "sweep-announcements": {"task": "core.jobs.sweep_announcements", "schedule": 60.0},
+    "recount-platform-capital": {
+        "task": "tasks.jobs.recount_platform_capital",
+        "schedule": 120.0,
+    },
     # Privacy: retention and data exports (docs/privacy.md), daily.
     "forget-guest-emails": {"task": "campaigns.jobs.forget_guest_emails", "schedule": 86400.0},
     "prune-webhook-payloads": {

@@ -10,6 +10,7 @@ Every figure is one aggregate query over the scope, whatever its number of initi
 The headline "mobilised" values an hour at ``PlatformSettings.volunteer_hour_value_cents``.
 """
 
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -252,14 +253,45 @@ def cache_seconds():
     return settings.WIJKKAPITAAL.get("CAPITAL_CACHE_SECONDS", 300)
 
 
-def cached(kind, scope, compute):
-    """A figure of a neighbourhood, city or the platform, cached for ``CAPITAL_CACHE_SECONDS``.
+# How long a figure no page asked for stays stored; a stale one is still served meanwhile.
+KEPT_SECONDS = 7 * 24 * 3600
 
+FIGURES = {
+    "meter": measure,
+    "months": per_month,
+    "categories": per_category,
+}
+
+
+def _key(kind, scope_id):
+    return f"capital:{kind}:{scope_id or 'all'}"
+
+
+def refresh(kind, scope=None):
+    """Count a figure of a scope (a page, or None for the platform) and store it."""
+    value = FIGURES[kind](scope)
+    cache.set(_key(kind, scope and scope.pk), (time.time(), value), KEPT_SECONDS)
+    return value
+
+
+def cached(kind, scope, *, on_stale):
+    """A figure (``FIGURES``) of a neighbourhood, city or the platform, as stored.
+
+    A page never waits for a recount of what it shows: a figure older than
+    ``CAPITAL_CACHE_SECONDS`` is served as it is, and ``on_stale(kind, scope_id)`` is
+    called once per period to have it recounted in the background (a job). Only a
+    figure never counted, or no longer kept, is counted inside the request. Beat
+    recounts the platform's figures ahead of time: they read every pledge and sign-up.
     Keyed on the kind and the scope's page id; the figures do not depend on the language.
     """
-    key = f"capital:{kind}:{scope.pk if scope is not None else 'all'}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, cache_seconds())
+    scope_id = scope.pk if scope is not None else None
+    key = _key(kind, scope_id)
+    stored = cache.get(key)
+    if stored is None:
+        return refresh(kind, scope)
+    counted_at, value = stored
+    if time.time() - counted_at > cache_seconds() and cache.add(
+        f"{key}:recounting", True, cache_seconds()
+    ):
+        on_stale(kind, scope_id)
     return value

@@ -1,9 +1,11 @@
 """The wijkkapitaal meter and its charts on pages of lower apps (cms, campaigns).
 
-Neighbourhood, city and platform figures are cached for ``CAPITAL_CACHE_SECONDS``
-(``tasks.capital.meter.cached``); an initiative's meter is read inside the initiative
+Neighbourhood, city and platform figures are stored and recounted in the background once
+older than ``CAPITAL_CACHE_SECONDS`` (``tasks.capital.meter.cached``); an initiative's meter is read inside the initiative
 page's fragment keyed on ``Campaign.cache_version``.
 """
+
+import dataclasses
 
 from django import template
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from wagtail.models import Site
 from campaigns.models.pages import Category
 from cms.money import format_money
 from tasks.capital import charts, meter
+from tasks.jobs import recount_in_background
 from tasks.templatetags.task_tags import whole_hours
 
 register = template.Library()
@@ -29,7 +32,8 @@ def capital_meter(context, scope=None):
     rate = _rate(context)
     if scope is not None and scope.specific_class.__name__ == "InitiativePage":
         return meter.measure(scope, rate_cents=rate)
-    return meter.cached(f"meter:{rate}", scope, lambda: meter.measure(scope, rate_cents=rate))
+    stored = meter.cached("meter", scope, on_stale=recount_in_background)
+    return dataclasses.replace(stored, hour_value_cents=rate)
 
 
 def _hours(value):
@@ -81,8 +85,8 @@ def _charts(rows, label, dimension):
 @register.simple_tag
 def capital_charts(scope):
     """Money, hours and in-kind per month and per category, ready for ``_chart.html``."""
-    months = meter.cached("months", scope, lambda: meter.per_month(scope))
-    categories = meter.cached("categories", scope, lambda: meter.per_category(scope))
+    months = meter.cached("months", scope, on_stale=recount_in_background)
+    categories = meter.cached("categories", scope, on_stale=recount_in_background)
     labels = dict(Category.choices)
     return {
         "months": _charts(months, lambda row: row["month"], "month"),
