@@ -18,8 +18,25 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
 from wagtail.models import Page, Site
+
+
+def create_content_locales(*, apps, using, **kwargs):
+    """Give every content language a Wagtail ``Locale`` after ``migrate`` (idempotent).
+
+    Wagtail's own migration creates the locale of ``LANGUAGE_CODE`` only; without the
+    English one, ``Locale.get_active()`` falls back to Dutch and ``/en/`` serves the Dutch
+    tree, and the admin cannot translate into English. A ``post_migrate`` receiver (not a
+    data migration) so that a language added to ``WAGTAIL_CONTENT_LANGUAGES`` later gets
+    its locale on the next deploy too. ``apps`` is the migrated state, as Django advises.
+    """
+    try:
+        locale_model = apps.get_model("wagtailcore", "Locale")
+    except LookupError:
+        return
+    for language_code in get_content_languages():
+        locale_model.objects.using(using).get_or_create(language_code=language_code)
 
 
 def default_content_language():
