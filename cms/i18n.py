@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, get_page_models
 
 
 def create_content_locales(*, apps, using, **kwargs):
@@ -61,16 +61,27 @@ def _site_root_paths(request):
     return request.wijk_site_root_paths
 
 
+class UntranslatablePageError(Exception):
+    """A page that exists only in the source language was asked for a translation."""
+
+
 class SourceLanguagePageMixin:
     """A page that exists only in the source (Dutch) tree, shown in every interface language.
 
     Wagtail builds a page's URL in its tree's language; this page's URL instead follows the
-    active interface language, so a visitor under ``/en/`` stays there.
+    active interface language, so a visitor under ``/en/`` stays there. It is never
+    translated: ``copy_for_translation`` refuses, and so does the admin's "Translate"
+    (``cms.translation_admin``).
     """
 
     @property
     def content_language(self):
         return default_content_language()
+
+    def copy_for_translation(self, locale, *args, **kwargs):
+        raise UntranslatablePageError(
+            f"{type(self).__name__} {self.pk} exists only in the source language."
+        )
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)
@@ -90,6 +101,18 @@ class SourceLanguagePageMixin:
                     page_path = page_path.rstrip("/")
                 return (site_id, root_url, page_path)
         return parts
+
+
+def source_language_page_models():
+    """The page models that exist only in the source language (all apps' included)."""
+    return [model for model in get_page_models() if issubclass(model, SourceLanguagePageMixin)]
+
+
+def translation_refused(page, *, include_subtree=False):
+    """Whether translating ``page`` (with its subtree) would copy a Dutch-only page."""
+    if issubclass(page.specific_class, SourceLanguagePageMixin):
+        return True
+    return include_subtree and page.get_descendants().type(*source_language_page_models()).exists()
 
 
 class TranslatablePageMixin:
