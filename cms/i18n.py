@@ -83,6 +83,15 @@ class SourceLanguagePageMixin:
             f"{type(self).__name__} {self.pk} exists only in the source language."
         )
 
+    def get_sitemap_urls(self, request=None):
+        """The page under every language prefix, each listing the others (no query)."""
+        urls = {}
+        for language in get_content_languages():
+            with translation.override(language):
+                urls[language] = self.get_full_url(request)
+        lastmod = self.last_published_at or self.latest_revision_created_at
+        return sitemap_entries(urls, dict.fromkeys(urls, lastmod))
+
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)
         if parts is None or parts[2] is None:
@@ -121,6 +130,48 @@ class TranslatablePageMixin:
     @property
     def content_language(self):
         return self.locale.language_code
+
+    def get_sitemap_urls(self, request=None):
+        """This page and its live, public translations, each listing the others.
+
+        Wagtail's sitemap lists the site's (Dutch) tree; the English pages are found here,
+        with one query per translatable page (a handful). A page without a translation is
+        listed once, as Wagtail does.
+        """
+        translations = list(
+            self.get_translations(inclusive=False).live().public().select_related("locale")
+        )
+        if not translations:
+            return super().get_sitemap_urls(request)
+        pages = {page.locale.language_code: page for page in [self, *translations]}
+        return sitemap_entries(
+            {language: page.get_full_url(request) for language, page in pages.items()},
+            {
+                language: page.last_published_at or page.latest_revision_created_at
+                for language, page in pages.items()
+            },
+        )
+
+
+def sitemap_entries(urls, lastmods):
+    """One sitemap entry per language's URL, each with every language as an alternate.
+
+    ``urls`` and ``lastmods`` are keyed by language code; a URL that is ``None`` (the page
+    is not routable there) is left out. The ``alternates`` are what Django's sitemap
+    template writes as ``<xhtml:link rel="alternate" hreflang=...>``; ``x-default`` is the
+    source language's URL.
+    """
+    urls = {language: url for language, url in urls.items() if url is not None}
+    if len(urls) < 2:
+        return [{"location": url, "lastmod": lastmods[language]} for language, url in urls.items()]
+    alternates = [{"lang_code": language, "location": url} for language, url in urls.items()]
+    default = urls.get(default_content_language())
+    if default is not None:
+        alternates.append({"lang_code": "x-default", "location": default})
+    return [
+        {"location": url, "lastmod": lastmods[language], "alternates": alternates}
+        for language, url in urls.items()
+    ]
 
 
 def pages_in_interface_language(pages):
