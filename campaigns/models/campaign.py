@@ -2,11 +2,15 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core import limits
+
+# FundingModel.KEEP_WHAT_YOU_RAISE (pages.py, which imports this module).
+KEEP_WHAT_YOU_RAISE = "keep_what_you_raise"
 
 # The listing's sort keys (see Campaign.listing_keys): a group times SPAN plus a day number.
 LISTING_SPAN = 10_000_000
@@ -183,13 +187,29 @@ class Campaign(FSMModelMixin, models.Model):
         return self.status in self.FUNDED_STATUSES
 
     @property
-    def kept_below_goal(self):
-        """Funded under keep-what-you-raise below its goal: what was raised, not "Funded"."""
-        return (
-            self.status == CampaignStatus.SUCCEEDED
-            and self.page.funding_model == "keep_what_you_raise"  # FundingModel (pages.py)
-            and self.percentage < 100
+    def reached_goal(self):
+        """Funded and the goal reached: what pages call "Funded" ("Gefinancierd").
+
+        A keep-what-you-raise campaign that closed below its goal succeeded with what it
+        raised, but did not reach its goal. ``Campaign.reached_goal_filter()`` is the same
+        rule for queries; keep the two together.
+        """
+        return self.is_funded and not (
+            self.page.funding_model == KEEP_WHAT_YOU_RAISE
+            and self.raised_cents < self.page.goal_cents
         )
+
+    @staticmethod
+    def reached_goal_filter():
+        """``reached_goal`` as a ``Q`` over campaigns, for filters and aggregates."""
+        return Q(status__in=Campaign.FUNDED_STATUSES) & ~Q(
+            page__funding_model=KEEP_WHAT_YOU_RAISE, raised_cents__lt=F("page__goal_cents")
+        )
+
+    @property
+    def kept_below_goal(self):
+        """Succeeded below its goal under keep-what-you-raise: what was raised, not "Funded"."""
+        return self.status == CampaignStatus.SUCCEEDED and not self.reached_goal
 
     @property
     def is_failed(self):

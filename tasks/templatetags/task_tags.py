@@ -104,19 +104,23 @@ def time_and_kind(page):
 
 @register.simple_tag
 def neighbourhood_totals(neighbourhood):
-    """Money, hours, in-kind value, tasks done and distinct supporters of a wijk."""
+    """Money, hours, in-kind value, tasks done and distinct supporters of a wijk.
+
+    "Funded" counts the campaigns that reached their goal (``Campaign.reached_goal``), not
+    those that kept what they raised below it.
+    """
     campaigns = Campaign.objects.filter(
         page__path__startswith=neighbourhood.path,
         page__live=True,
         status__in=Campaign.PUBLIC_STATUSES,
     )
+    # Named apart from the field, which the funded filter reads.
     totals = campaigns.aggregate(
-        raised_cents=Sum("raised_cents", default=0),
+        raised=Sum("raised_cents", default=0),
         initiatives=Count("pk"),
-        funded=Count(
-            "pk", filter=Q(status__in=[Campaign.Status.SUCCEEDED, Campaign.Status.REALISED])
-        ),
+        funded=Count("pk", filter=Campaign.reached_goal_filter()),
     )
+    totals["raised_cents"] = totals.pop("raised")
     page_ids = campaigns.values("page_id")
     totals["hours"] = SignUp.objects.filter(task__initiative_id__in=page_ids).aggregate(
         total=Sum("hours_confirmed", default=0)

@@ -74,3 +74,73 @@ def test_a_keep_what_you_raise_campaign_that_reached_its_goal_is_funded(client, 
 
     assert not campaign.__class__.objects.get(pk=campaign.pk).kept_below_goal
     assert ">Funded<" in card_of(client.get("/en/initiatives/").content.decode(), "Bankjes")
+
+
+def closed(neighbourhood, *, title, funding_model, raised_cents, status):
+    campaign = finished(
+        neighbourhood, title=title, funding_model=funding_model, raised_cents=raised_cents
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(status=status)
+    return Campaign.objects.select_related("page").get(pk=campaign.pk)
+
+
+@pytest.fixture
+def closed_campaigns(neighbourhood):
+    """Title → campaign, and whether each reached its goal (goal €1,000 each)."""
+    kwyr, aon = "keep_what_you_raise", "all_or_nothing"
+    cases = [
+        ("Bankjes", kwyr, 690_00, Campaign.Status.SUCCEEDED, False),
+        ("Geveltuin", kwyr, 1_000_00, Campaign.Status.SUCCEEDED, True),
+        ("Speeltuin", kwyr, 400_00, Campaign.Status.REALISED, False),
+        ("Moestuin", aon, 1_200_00, Campaign.Status.SUCCEEDED, True),
+        ("Buurtkeuken", aon, 1_000_00, Campaign.Status.REALISED, True),
+        ("Fietsenstalling", aon, 300_00, Campaign.Status.FAILED, False),
+        ("Boekenkast", kwyr, 0, Campaign.Status.LIVE, False),
+    ]
+    return {
+        title: (
+            closed(neighbourhood, title=title, funding_model=model, raised_cents=raised, status=st),
+            reached,
+        )
+        for title, model, raised, st, reached in cases
+    }
+
+
+def test_reached_goal_and_its_query_filter_are_the_same_rule(closed_campaigns):
+    expected = {title for title, (_campaign, reached) in closed_campaigns.items() if reached}
+
+    by_property = {
+        title for title, (campaign, _reached) in closed_campaigns.items() if campaign.reached_goal
+    }
+    by_filter = set(
+        Campaign.objects.filter(Campaign.reached_goal_filter()).values_list(
+            "page__title", flat=True
+        )
+    )
+
+    assert by_property == by_filter == expected
+
+
+def test_the_neighbourhood_counts_only_campaigns_that_reached_their_goal_as_funded(
+    client, neighbourhood, closed_campaigns
+):
+    dutch = client.get(neighbourhood.url).content.decode()
+    english = client.get("/en" + neighbourhood.url).content.decode()
+
+    assert re.search(r"<dt>Gefinancierd</dt><dd>3</dd>", dutch)
+    assert re.search(r"<dt>Initiatieven</dt><dd>7</dd>", dutch)
+    assert re.search(r"<dt>Funded</dt><dd>3</dd>", english)
+
+
+def test_a_realised_campaign_below_its_goal_shows_what_it_raised_not_funded(
+    client, closed_campaigns
+):
+    speeltuin, _reached = closed_campaigns["Speeltuin"]
+    moestuin, _reached = closed_campaigns["Moestuin"]
+
+    below = client.get(speeltuin.page.url).content.decode()
+    reached = client.get(moestuin.page.url).content.decode()
+
+    assert re.search(r"Opgehaald: €(\s|&nbsp;|\xa0)?400 \(40%\)", below)
+    assert "Gefinancierd: " not in below
+    assert "Gefinancierd: 120%" in reached
