@@ -4,7 +4,6 @@ A hidden profile answers 404, and its standing offers leave the neighbourhood pa
 """
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -18,9 +17,6 @@ class OrganisationReportable(reports.Reportable):
 
     def visible(self):
         return Organisation.objects.visible()
-
-    def hide(self, item, *, actor):
-        Organisation.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
 
     def public_url(self, item):
         return reverse("organisations:detail", args=[item.slug])

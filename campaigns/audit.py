@@ -87,9 +87,11 @@ class Action:
     # Organisations
     ORGANISATION_VERIFIED = "organisation_verified"
     ORGANISATION_UNVERIFIED = "organisation_unverified"
-    # Abuse reports (core.moderation): an item of any app hidden, or its reports dismissed
+    # Abuse reports (core.moderation): an item of any app hidden, its reports dismissed,
+    # or a hidden item put back by a moderator
     CONTENT_HIDDEN = "content_hidden"
     REPORTS_DISMISSED = "reports_dismissed"
+    CONTENT_RESTORED = "content_restored"
 
 
 def record(

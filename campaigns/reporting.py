@@ -4,7 +4,6 @@ This app also records every moderation decision in its audit log, for the items 
 every app, through :func:`record_report_decision`.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import audit
@@ -14,51 +13,60 @@ from campaigns.models import ImpactReport, InitiativeUpdate
 from campaigns.services.locks import lock_campaign
 from core import reports
 
-DECISION_ACTIONS = {reports.HIDE: Action.CONTENT_HIDDEN, reports.DISMISS: Action.REPORTS_DISMISSED}
+DECISION_ACTIONS = {
+    reports.HIDE: Action.CONTENT_HIDDEN,
+    reports.DISMISS: Action.REPORTS_DISMISSED,
+    reports.RESTORE: Action.CONTENT_RESTORED,
+}
 
 
-class UpdateReportable(reports.Reportable):
-    key = "update"
-    model = InitiativeUpdate
-    label = _("update")
+class InitiativeContentReportable(reports.Reportable):
+    """Something initiators publish on their initiative page at once: a ``model`` with a
+    ``campaign`` and a ``hidden_at``, shown under ``#anchor`` on the page.
+
+    Hiding or restoring it locks the campaign and then the item, as the services that
+    write such items do (``campaigns.services.locks``), and makes the page's fragments
+    and cached copies stale.
+    """
+
+    anchor = ""
 
     def visible(self):
-        return InitiativeUpdate.objects.filter(
+        return self.model._default_manager.filter(
             hidden_at__isnull=True, campaign__page__live=True
         ).select_related("campaign__page")
 
-    def hide(self, item, *, actor):
-        InitiativeUpdate.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
+    def lock(self, item):
+        campaign = lock_campaign(item.campaign_id)
+        locked = super().lock(item)
+        locked.campaign = campaign
+        return locked
+
+    def forget(self, item):
         forget_initiative_page_on_commit(item.campaign.page_id)
 
     def public_url(self, item):
-        return f"{item.campaign.page.url}#updates"
+        return f"{item.campaign.page.url}#{self.anchor}"
+
+
+class UpdateReportable(InitiativeContentReportable):
+    key = "update"
+    model = InitiativeUpdate
+    label = _("update")
+    anchor = "updates"
 
     def summary(self, item):
         return f"{item.title}\n\n{item.body}"
 
 
-class ImpactReportable(reports.Reportable):
+class ImpactReportable(InitiativeContentReportable):
     """An impact report; hiding it takes its story, photos and participants off the page
     and out of the meter."""
 
     key = "impact"
     model = ImpactReport
     label = _("impact report")
-
-    def visible(self):
-        return ImpactReport.objects.filter(
-            hidden_at__isnull=True, campaign__page__live=True
-        ).select_related("campaign__page")
-
-    def hide(self, item, *, actor):
-        # The campaign before its report, as ``campaigns.services.impact`` locks them.
-        lock_campaign(item.campaign_id)
-        ImpactReport.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
-        forget_initiative_page_on_commit(item.campaign.page_id)
-
-    def public_url(self, item):
-        return f"{item.campaign.page.url}#impact"
+    anchor = "impact"
 
     def summary(self, item):
         alt_texts = "\n".join(photo.alt_text for photo in item.photos.all())

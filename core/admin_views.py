@@ -1,7 +1,9 @@
 """The moderators' queue of abuse reports in the Wagtail admin.
 
 All open reports of one item form one entry; a moderator opens it, reads the item and
-the reports, and hides the item or dismisses the reports (``core.moderation``). Only
+the reports, and hides the item or dismisses the reports (``core.moderation``). Items
+hidden lately are listed below the queue, so that a moderator can open one and put it
+back (``core.moderation.restore_hidden``). Only
 users with the ``core.change_report`` permission (the Moderators group, superusers) get
 in; everyone else gets 403.
 """
@@ -27,6 +29,16 @@ from core.reports import reportable_for_model
 
 MODERATE_PERMISSION = "core.change_report"
 QUEUE_SIZE = 200
+RECENTLY_HIDDEN = 50
+
+DECISIONS = {
+    "hide": (moderation.hide_reported, gettext_lazy("The item is hidden from the public.")),
+    "dismiss": (
+        moderation.dismiss_reports,
+        gettext_lazy("The reports are dismissed; the item stays."),
+    ),
+    "restore": (moderation.restore_hidden, gettext_lazy("The item is shown to the public again.")),
+}
 
 
 def can_moderate(user):
@@ -90,7 +102,34 @@ class ReportQueueView(ModeratorView):
                     "reasons": [(labels.get(r, r), n) for r, n in counted.most_common()],
                 }
             )
-        return super().get_context_data(entries=entries, **kwargs)
+        return super().get_context_data(
+            entries=entries, hidden_entries=_recently_hidden(), **kwargs
+        )
+
+
+def _recently_hidden():
+    """The items whose reports were decided "hide" most recently and that are still
+    hidden, newest first: a bounded list, read in one query per kind."""
+    groups = list(
+        Report.objects.filter(status=Report.Status.HIDDEN)
+        .values("content_type", "object_id")
+        .annotate(decided=Max("decided_at"))
+        .order_by("-decided", "-object_id")[:RECENTLY_HIDDEN]
+    )
+    ids_by_type = defaultdict(set)
+    for group in groups:
+        ids_by_type[group["content_type"]].add(group["object_id"])
+    items = {}
+    for content_type_id, object_ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        items[content_type_id] = model._default_manager.in_bulk(object_ids) if model else {}
+    entries = []
+    for group in groups:
+        content_type = ContentType.objects.get_for_id(group["content_type"])
+        described = _describe(content_type, items[content_type.pk], group["object_id"])
+        if described["hidden"]:
+            entries.append({**group, **described})
+    return entries
 
 
 class ReportedItemView(ModeratorView):
@@ -123,21 +162,17 @@ class ReportedItemView(ModeratorView):
         )
 
     def post(self, request, content_type_id, object_id):
-        decide = {"hide": moderation.hide_reported, "dismiss": moderation.dismiss_reports}.get(
-            request.POST.get("decision")
-        )
-        if decide is None:
+        decision = DECISIONS.get(request.POST.get("decision"))
+        if decision is None:
             messages.error(request, _("Choose to hide the item or to dismiss the reports."))
             return redirect("core_report", content_type_id, object_id)
+        decide, done = decision
         try:
             decide(content_type=self.content_type, object_id=object_id, actor=request.user)
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            if decide is moderation.hide_reported:
-                messages.success(request, _("The item is hidden from the public."))
-            else:
-                messages.success(request, _("The reports are dismissed; the item stays."))
+            messages.success(request, str(done))
         return redirect("core_report_queue")
 
 

@@ -4,7 +4,9 @@ A decision takes every open report of the item at once (they form one entry in t
 moderators' queue), in one transaction: the reports are locked first (no other service
 locks them, so this cannot deadlock with the documented lock order), then the item's
 app hides it (:meth:`core.reports.Reportable.hide`), each report takes its declared
-transition, and the decision gets one audit entry.
+transition, and the decision gets one audit entry. A moderator may put a hidden item
+back (:func:`restore_hidden`) through the same path of the item's app
+(:meth:`core.reports.Reportable.set_hidden`), also with an audit entry.
 """
 
 from datetime import timedelta
@@ -28,6 +30,10 @@ class NotReportable(ServiceError):
 
 class AlreadyHidden(ServiceError):
     default_message = _("This has already been taken off the site. Thank you for your care.")
+
+
+class NotHidden(ServiceError):
+    default_message = _("This item is not hidden, so there is nothing to put back.")
 
 
 class NothingToDecide(ServiceError):
@@ -95,16 +101,41 @@ def _decide(content_type, object_id, transition, actor):
     return [report.pk for report in locked]
 
 
-@transaction.atomic
-def hide_reported(*, content_type, object_id, actor):
-    """Hide a reported item from the public and close its open reports."""
+def _kind_and_item(content_type, object_id):
     kind = reports.reportable_for_model(content_type.model_class())
     item = kind.model._default_manager.filter(pk=object_id).first() if kind else None
     if item is None:
         raise NotReportable
+    return kind, item
+
+
+@transaction.atomic
+def hide_reported(*, content_type, object_id, actor):
+    """Hide a reported item from the public and close its open reports."""
+    kind, item = _kind_and_item(content_type, object_id)
     report_ids = _decide(content_type, object_id, "hide", actor)
     kind.hide(item, actor=actor)
     reports.record_decision(item, reports.HIDE, actor=actor, report_ids=report_ids)
+    return report_ids
+
+
+@transaction.atomic
+def restore_hidden(*, content_type, object_id, actor):
+    """Put a hidden item back on the public pages; a moderator's second thought.
+
+    Its reports keep their decision (they were right to hide it then); the audit entry
+    names them. Refused when the item is not hidden (another moderator restored it)."""
+    kind, item = _kind_and_item(content_type, object_id)
+    if not kind.restore(item, actor=actor):
+        raise NotHidden
+    report_ids = list(
+        Report.objects.filter(
+            content_type=content_type, object_id=object_id, status=Report.Status.HIDDEN
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    reports.record_decision(item, reports.RESTORE, actor=actor, report_ids=report_ids)
     return report_ids
 
 

@@ -9,12 +9,19 @@ registers the recorder of moderators' decisions the same way
 """
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
-HIDE, DISMISS = "hide", "dismiss"
+HIDE, DISMISS, RESTORE = "hide", "dismiss", "restore"
 
 
 class Reportable:
-    """One kind of reportable item. ``key`` names it in report URLs (``update``)."""
+    """One kind of reportable item. ``key`` names it in report URLs (``update``).
+
+    Hiding and restoring share one path (:meth:`set_hidden`): lock what the change
+    touches (:meth:`lock`, in the documented lock order, before the first write), set
+    or clear the item's ``hidden_at``, and drop the pages that show it (:meth:`forget`).
+    A kind gives its model and says what it locks and which caches it drops.
+    """
 
     key = ""
     model = None
@@ -28,10 +35,34 @@ class Reportable:
         """The items moderators took down; by default those with a ``hidden_at`` time."""
         return self.model._default_manager.filter(hidden_at__isnull=False)
 
+    def lock(self, item):
+        """Lock the rows that hiding ``item`` writes to and return the item read under its
+        lock. By default only the item's own row; a kind whose item belongs to a row that
+        comes earlier in the lock order locks that row first."""
+        return self.model._default_manager.select_for_update().get(pk=item.pk)
+
+    def forget(self, item):
+        """Drop the cached pages that show ``item``, once the transaction commits."""
+
+    def set_hidden(self, item, hidden_at):
+        """Hide ``item`` from ``hidden_at`` on, or restore it (``None``), in the caller's
+        transaction. Returns False when it already was so, and then writes nothing."""
+        locked = self.lock(item)
+        if (locked.hidden_at is None) == (hidden_at is None):
+            return False
+        self.model._default_manager.filter(pk=locked.pk).update(hidden_at=hidden_at)
+        locked.hidden_at = hidden_at
+        self.forget(locked)
+        return True
+
     def hide(self, item, *, actor):
         """Take ``item`` off the public pages (and their caches), in the caller's
         transaction. Called once per decision, with the item's open reports locked."""
-        raise NotImplementedError
+        return self.set_hidden(item, timezone.now())
+
+    def restore(self, item, *, actor):
+        """Put a hidden ``item`` back on the public pages; False if it was not hidden."""
+        return self.set_hidden(item, None)
 
     def public_url(self, item):
         """Where the item is shown, for the moderator's queue."""
@@ -66,7 +97,8 @@ def reportable_for_model(model):
 
 def register_decision_recorder(recorder):
     """``recorder(item, decision, *, actor, report_ids)`` writes the audit entry of a
-    moderator's decision (``HIDE`` or ``DISMISS``), inside the deciding transaction."""
+    moderator's decision (``HIDE``, ``DISMISS`` or ``RESTORE``), inside the deciding
+    transaction."""
     _RECORDERS[:] = [recorder]
 
 

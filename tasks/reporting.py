@@ -3,7 +3,6 @@
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.caching import forget_page_after_commit
@@ -58,8 +57,9 @@ class StandingOfferReportable(reports.Reportable):
     def visible(self):
         return listed_standing_offers().select_related("neighbourhood", "organisation", "user")
 
-    def hide(self, item, *, actor):
-        Offer.objects.filter(pk=item.pk).update(hidden_at=timezone.now())
+    def forget(self, item):
+        """A standing offer belongs to no campaign, so hiding locks only the offer
+        (the base's :meth:`~core.reports.Reportable.lock`)."""
         if item.neighbourhood_id:
             forget_register_after_commit(item.neighbourhood)
 
