@@ -1,8 +1,8 @@
 """Tasks: signing up, offering space or material, and the initiator's task management.
 
-The views live in one module per concept; ``tasks.urls`` routes to those modules. The
-page sizes are read from their own modules (``mine.MY_TASKS_PER_PAGE``,
-``listing.TASKS_PER_PAGE``), so that is where a test changes them.
+The views live in one module per concept; ``tasks.urls`` routes to those modules. Page
+sizes are not re-exported: a test changes one in the module that reads it
+(``mine.MY_TASKS_PER_PAGE``).
 """
 
 from tasks.views.listing import initiative_tasks

@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from campaigns.models import Campaign
 from campaigns.permissions import require_visible_initiative
 from tasks.models import SignUp
-from tasks.reporting import initiative_task_list
-
-TASKS_PER_PAGE = 24
+from tasks.reporting import TASKS_PER_PAGE, initiative_task_list
 
 
 def initiative_tasks(request, page_id):

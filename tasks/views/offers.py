@@ -13,6 +13,7 @@ from core.ratelimits import rate_limited
 from tasks import services
 from tasks.forms import OfferForm, StandingOfferForm
 from tasks.models import Offer
+from tasks.reporting import task_location
 from tasks.views.access import campaign_of, visible_task
 
 
@@ -33,7 +34,7 @@ def make_offer(request, task_id):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Thank you! The initiators will answer your offer."))
-                return redirect(task.initiative.url + f"#task-{task.pk}")
+                return redirect(task_location(task))
     return render(request, "tasks/offer_form.html", {"form": form, "task": task}, status=status)
 
 

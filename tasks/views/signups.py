@@ -12,7 +12,7 @@ from core.ratelimits import rate_limited
 from tasks import services
 from tasks.forms import SignUpForm
 from tasks.models import SignUp, Task
-from tasks.reporting import accepted_quantity
+from tasks.reporting import accepted_quantity, task_location
 from tasks.views.access import campaign_of, visible_task
 
 
@@ -39,7 +39,7 @@ def _task_card(request, task, error=None):
                 "card_error": error,
             },
         )
-    return redirect(task.initiative.url + f"#task-{task.pk}")
+    return redirect(task_location(task))
 
 
 @login_required
@@ -55,7 +55,7 @@ def task_sign_up(request, task_id):
         if request.htmx:
             return _task_card(request, task, error=str(error))
         messages.error(request, str(error))
-        return redirect(task.initiative.url + f"#task-{task.pk}")
+        return redirect(task_location(task))
     if not request.htmx:
         messages.success(request, _("You are signed up. Thank you for helping!"))
     return _task_card(request, task)
