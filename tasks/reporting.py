@@ -1,6 +1,6 @@
 """Standing offers are listed at once; the public may report them (``core.reports``)."""
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,10 @@ from core import reports
 from tasks.models import Offer, SignUp, Task
 
 LISTED_STATUSES = [Offer.Status.OFFERED, Offer.Status.PAUSED]
+
+TASKS_ON_PAGE = 12  # at most this many tasks on the initiative page
+TASKS_PER_PAGE = 24  # a page of the initiative's task list (``tasks:initiative_tasks``)
+TASK_ORDER = ("position", "pk")
 
 
 def listed_standing_offers():
@@ -80,5 +84,36 @@ def initiative_task_list(page_id):
             helpers=Count("signups", filter=Q(signups__status__in=SignUp.ACTIVE_STATUSES)),
             given=accepted_quantity(),
         )
-        .order_by("position", "pk")  # a GROUP BY query drops the model's ordering
+        .order_by(*TASK_ORDER)  # a GROUP BY query drops the model's ordering
     )
+
+
+def initiative_page_tasks(page_id, *, total, limit=TASKS_ON_PAGE):
+    """The tasks the initiative page shows: all of them in their order when there are
+    no more than ``limit``, else the open ones first (those that need help), ``limit`` in
+    all. ``total`` is the initiative's number of tasks, which the page counts anyway."""
+    shown = initiative_task_list(page_id)
+    if total > limit:
+        needs_help = Case(When(status=Task.Status.OPEN, then=0), default=1)
+        shown = shown.order_by(needs_help, *TASK_ORDER)
+    return shown[:limit]
+
+
+def task_location(task):
+    """Where the task's card is, with its anchor: on the initiative page when the page
+    shows it, else on the page of the initiative's task list that holds it.
+
+    Asked with the queries that decide what those pages show, so a redirect after
+    signing up or offering lands on the card, also for a task beyond the first ones.
+    Two queries: the task list's ids in its order (a number per task, no rows), and
+    the page's first ones.
+    """
+    anchor = f"#task-{task.pk}"
+    in_order = list(initiative_task_list(task.initiative_id).values_list("pk", flat=True))
+    shown = initiative_page_tasks(task.initiative_id, total=len(in_order))
+    if task.pk in shown.values_list("pk", flat=True):
+        return task.initiative.url + anchor
+    index = in_order.index(task.pk) if task.pk in in_order else 0
+    page = index // TASKS_PER_PAGE + 1
+    url = reverse("tasks:initiative_tasks", args=[task.initiative_id])
+    return url + (f"?page={page}" if page > 1 else "") + anchor

@@ -7,7 +7,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Pledge
 from campaigns.views import manage
 from core.money import format_money
-from tasks import views as task_views
+from tasks.views import mine as my_task_views
 from tests.factories import (
     PledgeFactory,
     SignUpFactory,
@@ -76,7 +76,7 @@ def test_a_donor_without_pledges_sees_no_total_and_no_pages(client):
 
 
 def test_my_tasks_page_the_sign_ups_and_keep_other_lists_apart(client, neighbourhood, monkeypatch):
-    monkeypatch.setattr(task_views, "MY_TASKS_PER_PAGE", 2)
+    monkeypatch.setattr(my_task_views, "MY_TASKS_PER_PAGE", 2)
     helper = UserFactory()
     page = make_initiative(neighbourhood).page
     signups = [SignUpFactory(user=helper, task=TaskFactory(initiative=page)) for _ in range(3)]

@@ -144,7 +144,7 @@ def test_page_query_count_is_the_same_at_both_sizes(client, name, settings, monk
     ("url_name", "module", "setting"),
     [
         ("payments:my_donations", "campaigns.views.donations", "DONATIONS_PER_PAGE"),
-        ("tasks:my_tasks", "tasks.views", "MY_TASKS_PER_PAGE"),
+        ("tasks:my_tasks", "tasks.views.mine", "MY_TASKS_PER_PAGE"),
         ("campaigns:my_initiatives", "campaigns.views.manage", "MY_INITIATIVES_PER_PAGE"),
     ],
 )

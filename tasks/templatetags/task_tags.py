@@ -9,12 +9,12 @@ fragments, so a warm fragment skips them.
 from decimal import Decimal
 
 from django import template
-from django.db.models import Case, Count, Q, Sum, When
+from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign
 from campaigns.services.totals import distinct_supporters
 from tasks.models import Offer, SignUp, Task
-from tasks.reporting import initiative_task_list, public_standing_offers
+from tasks.reporting import TASKS_ON_PAGE, initiative_page_tasks, public_standing_offers
 
 register = template.Library()
 
@@ -31,28 +31,22 @@ def whole_hours(hours):
     return int(hours) if hours == int(hours) else hours.normalize()
 
 
-TASKS_ON_PAGE = 12
-
-
 @register.simple_tag
 def initiative_tasks(page, limit=TASKS_ON_PAGE):
     """What the initiative page shows of its tasks, in two queries whatever their number.
 
     ``total``, ``done`` and ``open`` count all tasks; ``shown`` is at most ``limit`` of
-    them: all in their order when there are no more, else the open ones first (those
-    that need help), so the page costs the same to render with 12 tasks or 200. The
-    rest are on the initiative's task list (``tasks:initiative_tasks``).
+    them (``reporting.initiative_page_tasks``: all in their order when there are no
+    more, else the open ones first), so the page costs the same to render with 12 tasks
+    or 200. The rest are on the initiative's task list (``tasks:initiative_tasks``).
     """
     counts = Task.objects.filter(initiative_id=page.pk).aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status=Task.Status.DONE)),
         open=Count("pk", filter=Q(status=Task.Status.OPEN)),
     )
-    shown = initiative_task_list(page.pk)
-    if counts["total"] > limit:
-        needs_help = Case(When(status=Task.Status.OPEN, then=0), default=1)
-        shown = shown.order_by(needs_help, "position", "pk")
-    return {**counts, "shown": list(shown[:limit]), "more": counts["total"] > limit}
+    shown = initiative_page_tasks(page.pk, total=counts["total"], limit=limit)
+    return {**counts, "shown": list(shown), "more": counts["total"] > limit}
 
 
 @register.filter
