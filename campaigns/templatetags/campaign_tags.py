@@ -9,6 +9,7 @@ from campaigns.services.spending import spending_per_budget_line
 register = template.Library()
 
 HOME_PAGE_CARDS = 12
+NEIGHBOURHOOD_PAGE_CARDS = 12
 
 
 @register.simple_tag
@@ -18,9 +19,11 @@ def live_initiative_cards(limit=HOME_PAGE_CARDS):
 
 
 @register.simple_tag
-def neighbourhood_initiative_cards(neighbourhood):
-    """The public initiatives of a neighbourhood, as cards."""
-    return initiative_cards(place=neighbourhood)
+def neighbourhood_initiative_cards(neighbourhood, limit=NEIGHBOURHOOD_PAGE_CARDS):
+    """The first ``limit`` public initiatives of a neighbourhood in the listing's order, as
+    ``{"cards": [...], "more": bool}``; the rest are on the listing filtered to it."""
+    rows = list(initiative_cards(place=neighbourhood)[: limit + 1])
+    return {"cards": rows[:limit], "more": len(rows) > limit}
 
 
 @register.simple_tag
