@@ -249,6 +249,21 @@ def _release(claim, recipients):
     ).delete()
 
 
+def held_elsewhere(message, recipients):
+    """Whether any of these recipients has a claim that is neither sent nor failed.
+
+    Right after :func:`deliver` those are another sender's: a live one finishes them, and
+    the claims of one that was killed run out after ``CLAIM_LEASE``.
+    """
+    return SentMessage.objects.filter(
+        message=message.key,
+        object_key=message.object_key,
+        recipient__in=[recipient.email for recipient in recipients],
+        sent_at__isnull=True,
+        failed_at__isnull=True,
+    ).exists()
+
+
 def deliver(message, recipients=None):
     """Send ``message`` to its recipients (or the given subset), at most once each.
 

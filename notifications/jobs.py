@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, DigestItem, Payout, SpendingProof
 from notifications import personal_data
-from notifications.base import REGISTRY, Recipient, deliver
+from notifications.base import CLAIM_LEASE, REGISTRY, Recipient, deliver, held_elsewhere
 from notifications.messages import InitiatorDigest, SpendingProofReminder, TaskReminder
 from notifications.models import SentMessage
 from tasks.models import SignUp
@@ -64,9 +64,16 @@ def send_chunk(self, key, object_id, part, first_id, last_id):
     ``first_id`` to ``last_id``, read now (one query), through the sent-once log.
 
     Running it again, or after a crash halfway, sends only to whom it did not reach yet.
+    When some of the chunk is claimed by another sender (a worker killed mid-chunk, whose
+    job came back at once), it comes back itself once that claim's lease ran out.
     """
     message = _message(key, object_id)
-    return deliver(message, message.audience()[part].between(first_id, last_id))
+    recipients = message.audience()[part].between(first_id, last_id)
+    sent = deliver(message, recipients)
+    waiting = not self.request.is_eager and message.is_current()  # eager: nobody to wait for
+    if waiting and held_elsewhere(message, recipients):
+        raise self.retry(countdown=CLAIM_LEASE.total_seconds() + 60)
+    return sent
 
 
 def fan_out(key, object_id, batch_size=None):

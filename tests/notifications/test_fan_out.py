@@ -6,8 +6,10 @@ however far) the jobs run.
 import json
 import smtplib
 import threading
+from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from campaigns.models import Follow, InitiativeUpdate
 from notifications import jobs
-from notifications.base import MARK_SENT_EVERY
+from notifications.base import CLAIM_LEASE, MARK_SENT_EVERY
 from notifications.messages import UpdatePosted
 from notifications.models import SentMessage
 from tests.factories import PledgeFactory, UserFactory, make_initiative, site_tree
@@ -162,13 +164,16 @@ def test_two_workers_running_the_same_chunks_at_once_mail_each_follower_once(
     queued, _queries = planned_jobs(monkeypatch, UpdatePosted.key, update.pk)
     mail.outbox.clear()  # what setting up the initiative mailed its initiator
     barrier = threading.Barrier(2)
-    errors = []
+    errors, come_back = [], []
 
     def worker(order):
         try:
             barrier.wait(timeout=30)
             for args in order:
-                jobs.send_chunk.run(*args)
+                try:
+                    jobs.send_chunk.run(*args)
+                except Retry:  # the other worker held part of it
+                    come_back.append(args)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -184,6 +189,33 @@ def test_two_workers_running_the_same_chunks_at_once_mail_each_follower_once(
         thread.join(timeout=120)
 
     assert not errors, errors
+    for args in come_back:  # the retries, once the other worker is done
+        assert jobs.send_chunk.run(*args) == 0
     assert recipients_of(mail.outbox) == emails
     sent = SentMessage.objects.filter(message=UpdatePosted.key, sent_at__isnull=False)
     assert sent.count() == len(emails)
+
+
+@pytest.mark.django_db
+def test_a_chunk_whose_worker_was_killed_is_finished_after_the_lease(campaign, monkeypatch):
+    update, emails = followed_update(campaign, 10)
+    queued, _queries = planned_jobs(monkeypatch, UpdatePosted.key, update.pk)
+    SentMessage.objects.bulk_create(  # the killed worker had claimed four, and sent two
+        SentMessage(
+            message=UpdatePosted.key,
+            object_key=f"initiativeupdate:{update.pk}",
+            recipient=email,
+            claim="00000000-0000-0000-0000-000000000001",
+            sent_at=timezone.now() if n < 2 else None,
+        )
+        for n, email in enumerate(emails[:4])
+    )
+
+    with pytest.raises(Retry):  # its job came back at once: sends the rest, waits for four
+        jobs.send_chunk.run(*queued[0])
+    assert recipients_of(mail.outbox) == emails[4:]
+
+    SentMessage.objects.update(claimed_at=timezone.now() - CLAIM_LEASE - timedelta(minutes=1))
+    assert jobs.send_chunk.run(*queued[0]) == 2
+    assert recipients_of(mail.outbox) == emails[2:]
+    assert jobs.send_chunk.run(*queued[0]) == 0
