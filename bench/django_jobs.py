@@ -124,8 +124,9 @@ def notification_fanout(slug, total, batch_size, profile_path=""):
     English) until the campaign
     has exactly ``total`` recipients for updates. ``post_update`` then runs as in
     production: its ``UpdatePosted`` announcement runs ``notifications.jobs.fan_out``, which
-    splits the audience into ``send_message`` jobs of ``batch_size`` (run eagerly here, as
-    without REDIS_URL), each rendering and sending through the sent-once log.
+    splits each part of the audience into ``send_chunk`` jobs of ``batch_size`` rows (run
+    eagerly here, as without REDIS_URL), each rendering and sending through the sent-once
+    log.
     """
     from django.conf import settings
     from django.core import mail

@@ -3,8 +3,8 @@
 ``notification_fanout`` runs in its own Django process on the bench database with the
 locmem e-mail backend and eager Celery (no REDIS_URL), so the whole hand-off happens in
 one call that is timed: ``post_update`` fires ``UpdatePosted``, ``notifications.jobs.fan_out``
-reads the audience and splits it into ``send_message`` jobs of 200, and each job claims
-its rows in the sent-once log, renders every e-mail (text and HTML, in the recipient's
+reads the ids of each part of the audience and queues ``send_chunk`` jobs of 200 rows, and
+each job reads its rows, claims them in the sent-once log, renders every e-mail (text and HTML, in the recipient's
 language, with a signed unsubscribe link) and sends it. The campaign gets guest donors
 until exactly 5,000 addresses receive updates (a quarter of them in English).
 
@@ -56,7 +56,7 @@ def run(bench_env, options):
         f"in {result['baseline_seconds']:.2f} s"
     )
     measurement.note = (
-        f"post_update -> fan_out -> send_message x{-(-RECIPIENTS // BATCH)} (eager, locmem): "
+        f"post_update -> fan_out -> send_chunk x~{-(-RECIPIENTS // BATCH)} (eager, locmem): "
         f"{result['mails']} mails, {result['sent_rows']} SentMessage rows, "
         f"{result['existing_supporters']} demo supporters + {result['added_supporters']} "
         f"guest donors; baseline: {result['baseline_sent']} locmem sends of one "

@@ -3,10 +3,11 @@
 A message class names its templates (``templates/email/<template>.html`` and ``.txt``),
 its subject, its context and its recipients. :func:`deliver` claims a row in the
 sent-once log for every recipient *before* sending (a unique constraint on
-(message, object, recipient) decides who wins), sends, marks each row sent, and
-releases the claims of anything it could not send, so a retried job finishes the batch
-without duplicates. A claim left unsent by a process that died (killed mid-send) is
-taken over after ``CLAIM_LEASE``, so the mail is not lost either. A mail that cannot be
+(message, object, recipient) decides who wins), sends, marks the rows sent (one UPDATE
+per ``MARK_SENT_EVERY`` mails, and for the rest when it stops), and releases the claims
+of anything it could not send, so a retried job finishes the batch without duplicates.
+A claim left unsent by a process that died (killed mid-send) is taken over after
+``CLAIM_LEASE``, so the mail is not lost either. A mail that cannot be
 built (a header with a line break, a broken template) is marked failed and never retried.
 """
 
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.text import single_line
+from notifications.audience import audience_recipients
 from notifications.models import NotificationPreference, SentMessage
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,10 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "wijkkapitaal.unsubscribe"
 REGISTRY = {}
 CLAIM_LEASE = timedelta(minutes=10)
+# Sent mails are marked in the log this many at a time (one UPDATE), and whatever was sent
+# when a batch stops. Only a process killed outright leaves up to this many sent mails
+# unmarked; their claims run out after CLAIM_LEASE and they go again.
+MARK_SENT_EVERY = 50
 ALL_OPTIONAL = "all"
 
 
@@ -119,8 +125,17 @@ class Message:
     def object_key(self):
         return f"{self.obj._meta.model_name}:{self.obj.pk}"
 
+    def audience(self):
+        """The recipients as named parts (``notifications.audience.AudiencePart``).
+
+        Only messages to many people have one; they are sent in chunks by
+        ``notifications.jobs.fan_out``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no audience to fan out to")
+
     def recipients(self):
-        raise NotImplementedError
+        """Everyone this message goes to; by default its whole audience, each address once."""
+        return audience_recipients(self.audience())
 
     def is_current(self):
         """Whether the message still holds now, right before sending.
@@ -202,10 +217,11 @@ def _claim(message, recipients):
     return claim, [recipient for recipient in recipients if recipient.email in mine]
 
 
-def _mark_sent(claim, recipient):
-    SentMessage.objects.filter(claim=claim, recipient=recipient.email).update(
-        sent_at=timezone.now()
-    )
+def _mark_sent(claim, recipients):
+    if recipients:
+        SentMessage.objects.filter(
+            claim=claim, recipient__in=[recipient.email for recipient in recipients]
+        ).update(sent_at=timezone.now())
 
 
 def _mark_failed(claim, recipient, error):
@@ -231,6 +247,21 @@ def _release(claim, recipients):
     SentMessage.objects.filter(
         claim=claim, recipient__in=[recipient.email for recipient in recipients]
     ).delete()
+
+
+def held_elsewhere(message, recipients):
+    """Whether any of these recipients has a claim that is neither sent nor failed.
+
+    Right after :func:`deliver` those are another sender's: a live one finishes them, and
+    the claims of one that was killed run out after ``CLAIM_LEASE``.
+    """
+    return SentMessage.objects.filter(
+        message=message.key,
+        object_key=message.object_key,
+        recipient__in=[recipient.email for recipient in recipients],
+        sent_at__isnull=True,
+        failed_at__isnull=True,
+    ).exists()
 
 
 def deliver(message, recipients=None):
@@ -264,7 +295,7 @@ def deliver(message, recipients=None):
         return 0
     ids = preference_ids(recipient.email for recipient in mine)
     connection = get_connection()
-    sent = 0
+    sent, unmarked = 0, []
     try:
         connection.open()
         for index, recipient in enumerate(mine):
@@ -279,8 +310,14 @@ def deliver(message, recipients=None):
             except Exception:
                 _release(claim, mine[index:])
                 raise
-            _mark_sent(claim, recipient)
             sent += 1
+            unmarked.append(recipient)
+            if len(unmarked) == MARK_SENT_EVERY:
+                _mark_sent(claim, unmarked)
+                unmarked = []
     finally:
-        connection.close()
+        try:
+            _mark_sent(claim, unmarked)
+        finally:
+            connection.close()
     return sent

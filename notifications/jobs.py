@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, DigestItem, Payout, SpendingProof
 from notifications import personal_data
-from notifications.base import REGISTRY, Recipient, deliver
+from notifications.base import CLAIM_LEASE, REGISTRY, Recipient, deliver, held_elsewhere
 from notifications.messages import InitiatorDigest, SpendingProofReminder, TaskReminder
 from notifications.models import SentMessage
 from tasks.models import SignUp
@@ -34,15 +34,18 @@ def _message(key, object_id, version=None):
     return cls(obj, version=version) if version is not None else cls(obj)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=RETRY_ON,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+SEND_OPTIONS = {
+    "bind": True,
+    "autoretry_for": RETRY_ON,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(**SEND_OPTIONS)
 def send_message(self, key, object_id, version=None, recipients=None):
     """Send one message to its recipients, or to the given batch of them."""
     message = _message(key, object_id, version)
@@ -55,20 +58,43 @@ def send_message(self, key, object_id, version=None, recipients=None):
     return deliver(message, batch)
 
 
-def fan_out(key, object_id, batch_size=FAN_OUT_BATCH):
-    """Queue a message to a large audience as batch jobs of ``batch_size`` recipients.
+@shared_task(**SEND_OPTIONS)
+def send_chunk(self, key, object_id, part, first_id, last_id):
+    """Send a message to one chunk of its audience: the rows of ``part`` with ids from
+    ``first_id`` to ``last_id``, read now (one query), through the sent-once log.
 
-    Runs inside the delivery of an announcement: if the broker goes away halfway, the
-    error fails that delivery, which the outbox tries again later; the sent-once log
-    skips whoever already has it. Returns the number of recipients.
+    Running it again, or after a crash halfway, sends only to whom it did not reach yet.
+    When some of the chunk is claimed by another sender (a worker killed mid-chunk, whose
+    job came back at once), it comes back itself once that claim's lease ran out.
+    """
+    message = _message(key, object_id)
+    recipients = message.audience()[part].between(first_id, last_id)
+    sent = deliver(message, recipients)
+    waiting = not self.request.is_eager and message.is_current()  # eager: nobody to wait for
+    if waiting and held_elsewhere(message, recipients):
+        raise self.retry(countdown=CLAIM_LEASE.total_seconds() + 60)
+    return sent
+
+
+def fan_out(key, object_id, batch_size=None):
+    """Queue a message to its whole audience as :func:`send_chunk` jobs of ``batch_size``
+    rows (``FAN_OUT_BATCH``); returns the number of jobs.
+
+    Reads only ids (one query per part of the audience); the jobs carry the part's name
+    and an id range, never addresses. Runs inside the delivery of an announcement: if the
+    broker goes away halfway, the error fails that delivery, which the outbox tries again
+    later; the sent-once log skips whoever already has it.
     """
     message = _message(key, object_id)
     if not message.is_current():
         return 0
-    recipients = [(r.email, r.language, r.name) for r in message.recipients()]
-    for start in range(0, len(recipients), batch_size):
-        send_message.delay(key, object_id, recipients=recipients[start : start + batch_size])
-    return len(recipients)
+    size = batch_size or FAN_OUT_BATCH
+    jobs = 0
+    for part_name, part in message.audience().items():
+        for first_id, last_id in list(part.id_ranges(size)):  # ids read before queueing
+            send_chunk.delay(key, object_id, part_name, first_id, last_id)
+            jobs += 1
+    return jobs
 
 
 @shared_task

@@ -1,6 +1,11 @@
-"""Who receives a message: donors, initiators, supporters, in their own language."""
+"""Who receives a message: donors, initiators, supporters, in their own language.
 
-from campaigns.models import Pledge
+The audiences of messages sent to many people are named parts
+(:class:`notifications.audience.AudiencePart`), so that they can be sent in chunks.
+"""
+
+from campaigns.models import Follow, Pledge
+from notifications.audience import AudiencePart, audience_recipients
 from notifications.base import Recipient, absolute, recipient_for_user
 from tasks.models import Offer, SignUp
 
@@ -17,39 +22,57 @@ def donor_recipient(pledge):
     )
 
 
+def user_recipient(row):
+    """The recipient of a row that belongs to a user (a sign-up, an offer, a follow)."""
+    return recipient_for_user(row.user)
+
+
 def initiator_recipients(campaign):
     return [recipient_for_user(user) for user in campaign.initiators.all()]
 
 
-def supporter_recipients(campaign, *, with_followers=False, updates=False):
-    """Donors, helpers, people with an accepted offer (and followers), each address once.
+def initiator_audience(campaign):
+    return {"initiators": AudiencePart(campaign.initiators.all(), recipient_for_user)}
+
+
+def supporter_audience(campaign, *, with_followers=False, updates=False):
+    """Donors, helpers, people with an accepted offer (and followers).
 
     For ``updates`` (news and milestones, not receipts or refunds) a guest donor is a
     recipient only if they ticked the box for it when donating (``Pledge.wants_updates``);
     people with an account choose in their e-mail preferences.
     """
-    recipients = {}
-
-    def add(recipient):
-        if recipient.email:
-            recipients.setdefault(recipient.email, recipient)
-
     pledges = Pledge.objects.filter(
         campaign=campaign, status__in=[*Pledge.COUNTED_STATUSES, Pledge.Status.REFUNDED]
-    ).select_related("donor")
+    )
     if updates:
         pledges = pledges.exclude(donor__isnull=True, wants_updates=False)
-    for pledge in pledges:
-        add(donor_recipient(pledge))
-    for signup in SignUp.objects.filter(
-        task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
-    ).select_related("user"):
-        add(recipient_for_user(signup.user))
-    for offer in Offer.objects.filter(
-        task__initiative_id=campaign.page_id, status=Offer.Status.ACCEPTED
-    ).select_related("user"):
-        add(recipient_for_user(offer.user))
+    audience = {
+        "donors": AudiencePart(pledges, donor_recipient, ("donor",)),
+        "helpers": AudiencePart(
+            SignUp.objects.filter(
+                task__initiative_id=campaign.page_id, status__in=SignUp.ACTIVE_STATUSES
+            ),
+            user_recipient,
+            ("user",),
+        ),
+        "offerers": AudiencePart(
+            Offer.objects.filter(
+                task__initiative_id=campaign.page_id, status=Offer.Status.ACCEPTED
+            ),
+            user_recipient,
+            ("user",),
+        ),
+    }
     if with_followers:
-        for follow in campaign.follows.select_related("user"):
-            add(recipient_for_user(follow.user))
-    return list(recipients.values())
+        audience["followers"] = AudiencePart(
+            Follow.objects.filter(campaign=campaign), user_recipient, ("user",)
+        )
+    return audience
+
+
+def supporter_recipients(campaign, *, with_followers=False, updates=False):
+    """Everyone in :func:`supporter_audience`, each address once."""
+    return audience_recipients(
+        supporter_audience(campaign, with_followers=with_followers, updates=updates)
+    )

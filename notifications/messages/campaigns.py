@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, InitiativeUpdate
 from cms.money import format_money
 from notifications.base import Message, absolute, register
-from notifications.recipients import initiator_recipients, page_url, supporter_recipients
+from notifications.recipients import (
+    initiator_audience,
+    initiator_recipients,
+    page_url,
+    supporter_audience,
+)
 
 
 class CampaignMessage(Message):
@@ -65,8 +70,8 @@ class Milestone(CampaignMessage):
     category = "updates"
     percent = 0
 
-    def recipients(self):
-        return initiator_recipients(self.obj) + supporter_recipients(self.obj, updates=True)
+    def audience(self):
+        return {**initiator_audience(self.obj), **supporter_audience(self.obj, updates=True)}
 
     def subject(self, recipient):
         return _("%(title)s reached %(percent)s%% of its goal") % {
@@ -97,8 +102,8 @@ class CampaignSucceeded(CampaignMessage):
     key = "campaign_succeeded"
     template = "campaign_succeeded"
 
-    def recipients(self):
-        return supporter_recipients(self.obj)
+    def audience(self):
+        return supporter_audience(self.obj)
 
     def subject(self, recipient):
         return _("%(title)s is funded!") % {"title": self.obj.page.title}
@@ -109,8 +114,8 @@ class CampaignFailed(CampaignMessage):
     key = "campaign_failed"
     template = "campaign_failed"
 
-    def recipients(self):
-        return supporter_recipients(self.obj)
+    def audience(self):
+        return supporter_audience(self.obj)
 
     def subject(self, recipient):
         return _("%(title)s did not reach its goal") % {"title": self.obj.page.title}
@@ -123,8 +128,8 @@ class CampaignCancelled(CampaignMessage):
     key = "campaign_cancelled"
     template = "campaign_cancelled"
 
-    def recipients(self):
-        return supporter_recipients(self.obj, with_followers=True)
+    def audience(self):
+        return supporter_audience(self.obj, with_followers=True)
 
     def subject(self, recipient):
         return _("%(title)s has been cancelled") % {"title": self.obj.page.title}
@@ -181,8 +186,8 @@ class UpdatePosted(Message):
     def load(cls, object_id):
         return InitiativeUpdate.objects.select_related("campaign__page").get(pk=object_id)
 
-    def recipients(self):
-        return supporter_recipients(self.obj.campaign, with_followers=True, updates=True)
+    def audience(self):
+        return supporter_audience(self.obj.campaign, with_followers=True, updates=True)
 
     def is_current(self):
         """A moderator may have hidden the update before its mail went out."""
