@@ -1,0 +1,109 @@
+"""The standard open-data files of a place, built without a request.
+
+A place is ``all`` (the platform) or the path of a city or neighbourhood below the default
+site's home page (``gouda`` or ``gouda/binnenstad``). Its files are every kind (initiatives,
+months) in every format (CSV, JSON) and language (the documentation link and the
+initiatives' links follow it). Links start with ``BASE_URL`` (``WAGTAILADMIN_BASE_URL``),
+as in the platform's mails.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Page, Site
+
+from cms.models import CityPage, NeighbourhoodPage
+from tasks.capital import exports, stored
+from tasks.capital.disclosure import MIN_DONORS
+
+PLATFORM = "all"
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+KINDS = ("initiatives", "months")
+
+
+class UnknownPlace(LookupError):
+    """No live city or neighbourhood at this path."""
+
+
+def default_root():
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page if site is not None else None
+
+
+def scope_of(root, place):
+    """The city or neighbourhood page at ``place`` below ``root``; None for the platform."""
+    if place == PLATFORM:
+        return None
+    page = None
+    if root is not None:
+        page = Page.objects.live().filter(url_path=f"{root.url_path}{place.strip('/')}/").first()
+    if page is None or page.specific_class not in (CityPage, NeighbourhoodPage):
+        raise UnknownPlace(place)
+    return page
+
+
+def places(root=None):
+    """Every place with files: the platform, then each live city and neighbourhood."""
+    root = root or default_root()
+    if root is None:
+        return [PLATFORM]
+    prefix = len(root.url_path)
+    pages = Page.objects.live().descendant_of(root).type(CityPage, NeighbourhoodPage)
+    paths = pages.order_by("path").values_list("url_path", flat=True)
+    return [PLATFORM, *(path[prefix:].strip("/") for path in paths)]
+
+
+def absolute(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def page_url(page):
+    """The page's address in the active language, from ``BASE_URL``."""
+    parts = page.get_url_parts()
+    return absolute(parts[2]) if parts and parts[2] else ""
+
+
+def meta(place, generated_at=None):
+    data = {
+        "publisher": "Wijkkapitaal",
+        "licence": "https://creativecommons.org/licenses/by/4.0/",
+        "place": place,
+        "min_donors": MIN_DONORS,
+        "documentation": absolute(reverse("open_data")),
+    }
+    if generated_at is not None:
+        data["generated_at"] = generated_at.isoformat()
+    return data
+
+
+def content(kind, fmt, scope, place, generated_at=None):
+    """The file's text chunks, in the active language."""
+    if kind == "initiatives":
+        rows, fields = exports.initiative_rows(scope, page_url), exports.INITIATIVE_FIELDS
+    else:
+        rows, fields = exports.month_rows(scope), exports.MONTH_FIELDS
+    if fmt == "csv":
+        return exports.stream_csv(rows, fields)
+    return exports.stream_json(rows, kind, meta(place, generated_at))
+
+
+def build(place, *, fresh_seconds=0, now=None):
+    """Build and store every file of ``place`` whose newest is older than ``fresh_seconds``.
+
+    Returns the names stored. A file built moments ago by another run is left alone, so a
+    repeated or duplicate job only costs the look-up.
+    """
+    scope = scope_of(default_root(), place)
+    built = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for kind in KINDS:
+                for fmt in FORMATS:
+                    key = stored.file_key(language, place, kind, fmt)
+                    found = stored.newest(key)
+                    if found is not None and found.age_seconds(now) < fresh_seconds:
+                        continue
+                    generated_at = timezone.now()
+                    chunks = content(kind, fmt, scope, place, generated_at)
+                    built.append(stored.store(key, chunks, fmt, generated_at))
+    return built
