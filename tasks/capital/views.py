@@ -90,7 +90,8 @@ def _kept_download(request, kind, place, fmt):
 
     Without one (a fresh install, a place never built), a build is queued and the answer
     is 503 with Retry-After; in-process (eager) jobs build it at once and it is served.
-    A file older than two periods (beat stopped?) is served and a build queued.
+    A file older than two periods (beat stopped?) is served and a build queued, unless its
+    place is gone.
     """
     if fmt not in FORMATS:
         raise NotFoundWithMessage(_("Downloads come as csv or json."))
@@ -108,6 +109,11 @@ def _kept_download(request, kind, place, fmt):
             return _not_built_yet()
     opened, found = kept
     if found.age_seconds() > 2 * stored.period_seconds():
+        try:
+            _place(request, place)  # unpublished since: its old files are no longer served
+        except NotFoundWithMessage:
+            opened.close()
+            raise
         jobs.request_build(place)
     response = FileResponse(opened, content_type=FORMATS[fmt])
     response["Last-Modified"] = http_date(found.generated_at.timestamp())

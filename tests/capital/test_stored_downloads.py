@@ -132,6 +132,19 @@ def test_a_file_older_than_two_periods_is_served_and_a_build_queued(client, monk
     assert queued == [("all",)]  # once, while it is queued
 
 
+def test_old_files_of_a_place_unpublished_since_are_no_longer_served(client):
+    _home, city, _neighbourhood = site_tree()
+    key = stored.file_key("nl", _place(city), "months", "csv")
+    stored.store(key, iter(["month\r\n"]), "csv", timezone.now() - timedelta(seconds=PERIOD))
+    very_old = timezone.now() - timedelta(seconds=PERIOD * 3)
+    stored.store(key, iter(["month\r\n"]), "csv", very_old)
+    city.unpublish()
+    assert client.get(f"/open-data/{_place(city)}/months.csv").status_code == 200  # not old
+    default_storage.delete(stored.newest(key).name)
+    cache.clear()
+    assert client.get(f"/open-data/{_place(city)}/months.csv").status_code == 404
+
+
 def _queued(app, queue):
     with app.connection_for_read() as connection_, connection_.SimpleQueue(queue) as simple:
         messages = []
