@@ -7,6 +7,7 @@ initiatives' links follow it). Links start with ``BASE_URL`` (``WAGTAILADMIN_BAS
 as in the platform's mails.
 """
 
+import itertools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -90,36 +91,72 @@ def meta(place, generated_at=None):
     return data
 
 
-def content(kind, fmt, scope, place, generated_at=None):
-    """The file's text chunks, in the active language."""
+def _localised(rows, language):
+    """The rows with their ``url`` (one per language) in ``language``."""
+    for row in rows:
+        if isinstance(row.get("url"), dict):
+            row = {**row, "url": row["url"][language]}
+        yield row
+
+
+def contents(kind, scope, place, targets, generated_at=None):
+    """The text chunks of each ``(language, format)`` file of ``kind``, from ONE pass
+    over the rows: ``itertools.tee`` hands every row to each file, which are to be
+    written in step (``stored.store_many``) so that only a row or two wait in between."""
+    languages = sorted({language for language, _fmt in targets})
     if kind == "initiatives":
         context = url_context()
-        rows = exports.initiative_rows(scope, lambda page: page_url(page, context))
-        fields = exports.INITIATIVE_FIELDS
+
+        def urls(page):
+            found = {}
+            for language in languages:
+                with translation.override(language):
+                    found[language] = page_url(page, context)
+            return found
+
+        rows, fields = exports.initiative_rows(scope, urls), exports.INITIATIVE_FIELDS
     else:
         rows, fields = exports.month_rows(scope), exports.MONTH_FIELDS
-    if fmt == "csv":
-        return exports.stream_csv(rows, fields)
-    return exports.stream_json(rows, kind, meta(place, generated_at))
+    chunks = []
+    for (language, fmt), copy in zip(targets, itertools.tee(rows, len(targets)), strict=True):
+        localised = _localised(copy, language)
+        if fmt == "csv":
+            chunks.append(exports.stream_csv(localised, fields))
+        else:
+            with translation.override(language):
+                head = meta(place, generated_at)
+            chunks.append(exports.stream_json(localised, kind, head))
+    return chunks
+
+
+def content(kind, fmt, scope, place):
+    """The chunks of one file, in the active language."""
+    return contents(kind, scope, place, [(translation.get_language(), fmt)])[0]
 
 
 def build(place, *, fresh_seconds=0, now=None):
     """Build and store every file of ``place`` whose newest is older than ``fresh_seconds``.
 
     Returns the names stored. A file built moments ago by another run is left alone, so a
-    repeated or duplicate job only costs the look-up.
+    repeated or duplicate job only costs the look-up. Each kind's rows are read once for
+    all its languages and formats.
     """
     scope = scope_of(default_root(), place)
     built = []
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for kind in KINDS:
-                for fmt in FORMATS:
-                    key = stored.file_key(language, place, kind, fmt)
-                    found = stored.newest(key)
-                    if found is not None and found.age_seconds(now) < fresh_seconds:
-                        continue
-                    generated_at = timezone.now()
-                    chunks = content(kind, fmt, scope, place, generated_at)
-                    built.append(stored.store(key, chunks, fmt, generated_at))
+    for kind in KINDS:
+        targets = []
+        for language, _name in settings.LANGUAGES:
+            for fmt in FORMATS:
+                found = stored.newest(stored.file_key(language, place, kind, fmt))
+                if found is None or found.age_seconds(now) >= fresh_seconds:
+                    targets.append((language, fmt))
+        if not targets:
+            continue
+        generated_at = timezone.now()
+        chunks = contents(kind, scope, place, targets, generated_at)
+        outputs = [
+            (stored.file_key(language, place, kind, fmt), fmt, each)
+            for (language, fmt), each in zip(targets, chunks, strict=True)
+        ]
+        built += stored.store_many(outputs, generated_at)
     return built

@@ -14,6 +14,7 @@ listed once and the newest name is remembered again. Each key keeps its newest t
 Memory stays flat: chunks go to a temporary file, then to the storage.
 """
 
+import contextlib
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -97,21 +98,44 @@ def open_newest(key):
 
 
 def store(key, chunks, suffix, generated_at):
-    """Write ``chunks`` (str) to a new file of ``key`` and make it the newest; its name.
+    """Write ``chunks`` (str) to a new file of ``key`` and make it the newest; its name."""
+    return store_many([(key, suffix, chunks)], generated_at)[0]
 
-    Older files beyond the newest two are deleted: the previous one may still be streaming.
+
+def store_many(files, generated_at):
+    """Store each ``(key, suffix, chunks)`` as its key's newest file; their names.
+
+    The chunk iterators advance in step, one chunk of each in turn, since they may share
+    one pass over the rows. Older files beyond the newest two of a key are deleted: the
+    previous one may still be streaming.
     """
     stamp = generated_at.astimezone(UTC).strftime(STAMP)
-    with tempfile.TemporaryFile() as spool:
-        for chunk in chunks:
-            spool.write(chunk.encode())
-        spool.seek(0)
-        name = default_storage.save(f"{_folder(key)}/{stamp}.{suffix}", File(spool))
+    with contextlib.ExitStack() as stack:
+        spools = [stack.enter_context(tempfile.TemporaryFile()) for _file in files]
+        pending = [
+            (spool, iter(chunks)) for spool, (_k, _s, chunks) in zip(spools, files, strict=True)
+        ]
+        while pending:
+            for spool, chunks in list(pending):
+                chunk = next(chunks, None)
+                if chunk is None:
+                    pending.remove((spool, chunks))
+                else:
+                    spool.write(chunk.encode())
+        names = []
+        for spool, (key, suffix, _chunks) in zip(spools, files, strict=True):
+            spool.seek(0)
+            names.append(default_storage.save(f"{_folder(key)}/{stamp}.{suffix}", File(spool)))
+            _make_newest(key)
+    return names
+
+
+def _make_newest(key):
     names = _listed(key)
-    cache.set(key, names[-1] if names else name, None)
+    if names:
+        cache.set(key, names[-1], None)
     for old in names[:-KEEP]:
         default_storage.delete(old)
-    return name
 
 
 def encoded(chunks):

@@ -61,6 +61,25 @@ def test_the_job_builds_and_stores_every_file_of_a_place():
     assert json.loads(_read("en", place, "months", "json"))["months"]
 
 
+def test_each_kind_is_read_once_for_all_its_languages_and_formats(monkeypatch):
+    _home, _city, neighbourhood = site_tree()
+    make_initiative(neighbourhood, title="Geveltuinen")
+    reads = []
+    for name in ("initiative_rows", "month_rows"):
+        original = getattr(exports, name)
+
+        def counted(*args, _original=original, _name=name):
+            reads.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(exports, name, counted)
+    assert len(files.build("all")) == FILES_PER_PLACE
+    assert sorted(reads) == ["initiative_rows", "month_rows"]
+    assert "Geveltuinen" in _read("en", "all", "initiatives", "csv")
+    assert "/en/" in _read("en", "all", "initiatives", "csv")
+    assert "/en/" not in _read("nl", "all", "initiatives", "csv")
+
+
 def test_duplicate_runs_are_harmless_and_keep_at_most_two_files_a_download():
     _home, city, neighbourhood = site_tree()
     make_initiative(neighbourhood, title="Geveltuinen")
@@ -183,6 +202,19 @@ def test_with_jobs_in_process_the_first_request_builds_and_serves(client):
     make_initiative(neighbourhood, title="Geveltuinen")
     assert "Geveltuinen" in download(client, f"/open-data/{_place(city)}/initiatives.csv")
     assert stored.newest(stored.file_key("en", _place(city), "months", "json")) is not None
+
+
+def test_a_build_that_fails_in_process_answers_503_and_can_be_asked_again(client, monkeypatch):
+    site_tree()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(exports, "month_rows", broken)
+    response = client.get("/open-data/all/months.csv")
+    assert response.status_code == 503
+    monkeypatch.undo()
+    assert download(client, "/open-data/all/months.csv").startswith("month,")
 
 
 def test_the_next_period_serves_the_next_build(client):
