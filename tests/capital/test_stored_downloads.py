@@ -15,7 +15,7 @@ from campaigns.models import Campaign
 from tasks import jobs
 from tasks.capital import exports, files, stored
 from tests.capital.helpers import download
-from tests.celery_broker import celery_conf
+from tests.celery_broker import broker_down, celery_conf
 from tests.factories import make_initiative, pay, site_tree
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +186,14 @@ def test_without_a_file_a_request_queues_the_build_and_answers_503(client):
     assert "no-store" in dutch["Cache-Control"]
     assert "wordt klaargemaakt" in dutch.content.decode()
     assert "being prepared" in english.content.decode()
+
+
+def test_with_the_broker_down_a_request_without_a_file_still_answers_503(client):
+    site_tree()
+    with broker_down():
+        response = client.get("/open-data/all/initiatives.csv")
+    assert response.status_code == 503
+    assert cache.get(jobs._building_key("all")) is None  # the next request tries again
 
 
 def test_an_unknown_place_is_404_and_queues_nothing(client):
