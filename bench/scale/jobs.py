@@ -201,6 +201,17 @@ def busy_notifications(digest_items):
     return {"digest": digest, "fan_out": fan_out}
 
 
+def open_data_build():
+    """What the ``bulk`` worker does each period for the platform: build and store its
+    open-data files (2 kinds x 2 formats x 2 languages), as ``tasks.jobs.build_open_data``.
+    The web server started afterwards on the same cache and media serves them."""
+    from tasks.capital import files
+
+    names, measured = _measured(lambda: files.build(files.PLATFORM))
+    measured.update(files=len(names))
+    return measured
+
+
 def close_due():
     """What beat runs on the deadline night: queue one settling job per due campaign."""
     from campaigns.jobs import close_due_campaigns

@@ -116,6 +116,9 @@ def print_table(results):
             log(
                 f"memory {size} {name}: +{growth} MB in {m['seconds']} s, {m.get('rows')} rows, {m['status']} {verdict}"
             )
+    for size, build in results.get("open_data_build", {}).items():
+        log(f"open-data job {size}: {build['files']} files in {build['seconds']} s, "
+            f"+{build['peak_growth_mb']} MB, {build['queries']} queries")  # fmt: skip
     if "deadline_night" in results:
         night = results["deadline_night"]
         log(f"deadline night: {json.dumps(night)}")
@@ -167,6 +170,11 @@ def main(argv=None):
                 bench_env, "query_counts", env=env, pages=listed, cookies=info[size]["cookies"]
             )
         pages = {size: {} for size in SIZES}
+        if not {"pages", "memory"} <= set(options.skip):
+            log("Open-data files, built by their job ...")
+            results["open_data_build"] = {
+                size: measure.build_open_data(bench_env, size, urls[size], log) for size in SIZES
+            }
         for size in SIZES if "pages" not in options.skip else ():
             log(f"Pages on {size} ...")
             pages[size] = measure.measure_pages(

@@ -290,9 +290,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 # Money has its own queue and its own worker (platform/compose.yaml), so that an e-mail
-# fan-out on "default" never delays a payment. A worker started without -Q takes both.
+# fan-out on "default" never delays a payment; long builds (the open-data files) go to
+# "bulk", so that they delay neither. A worker started without -Q takes all three.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = [Queue("default"), Queue("payments")]
+CELERY_TASK_QUEUES = [Queue("default"), Queue("payments"), Queue("bulk")]
 CELERY_TASK_ROUTES = {
     "campaigns.jobs.process_stripe_event": {"queue": "payments"},
     "campaigns.jobs.sweep_stripe_events": {"queue": "payments"},
@@ -300,6 +301,8 @@ CELERY_TASK_ROUTES = {
     "campaigns.jobs.sweep_refunds": {"queue": "payments"},
     "campaigns.jobs.close_due_campaigns": {"queue": "payments"},
     "campaigns.jobs.settle_campaign": {"queue": "payments"},
+    "tasks.jobs.build_open_data": {"queue": "bulk"},
+    "tasks.jobs.refresh_open_data": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stripe-events": {"task": "campaigns.jobs.sweep_stripe_events", "schedule": 60.0},
@@ -356,7 +359,9 @@ WIJKKAPITAAL = {
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
     # The wijkkapitaal meter of neighbourhoods, cities and the home page (tasks/capital).
     "CAPITAL_CACHE_SECONDS": env.int("CAPITAL_CACHE_SECONDS", default=5 * 60),
-    # Cache-Control max-age of the open-data downloads (/open-data/).
+    # How often the open-data files are built again (tasks.jobs.refresh_open_data, by beat
+    # every three quarters of it), and their Cache-Control max-age. 0 (development only)
+    # builds every download inside its request and schedules nothing.
     "OPEN_DATA_CACHE_SECONDS": env.int("OPEN_DATA_CACHE_SECONDS", default=60 * 60),
     # What creates rows or sends mail, limited per client IP and per account (django-ratelimit
     # rates, "count/period": s, m, h, d, e.g. "10/h" or "5/10m"). The 429 comes before
@@ -380,6 +385,12 @@ WIJKKAPITAAL = {
         "contact": {"ip": "5/h", "user": "5/h"},
     },
 }
+
+if WIJKKAPITAAL["OPEN_DATA_CACHE_SECONDS"] > 0:
+    CELERY_BEAT_SCHEDULE["refresh-open-data"] = {
+        "task": "tasks.jobs.refresh_open_data",
+        "schedule": max(60.0, WIJKKAPITAAL["OPEN_DATA_CACHE_SECONDS"] * 0.75),
+    }
 
 # django-ratelimit: the client's address by allauth's rule above, and a cache outage lets
 # requests through (a donation must never fail because Redis is down).

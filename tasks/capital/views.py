@@ -1,27 +1,27 @@
 """The open-data page and its downloads (CSV and JSON, per city and neighbourhood).
 
-Downloads stream (``StreamingHttpResponse``) and carry ``Cache-Control: public,
-max-age=OPEN_DATA_CACHE_SECONDS``, so the proxy and browsers keep them. The initiatives and
-months files are also kept by the server for that period (``stored``): built once, then
-streamed from the stored file without touching the database.
+Downloads carry ``Cache-Control: public, max-age=OPEN_DATA_CACHE_SECONDS``, so the proxy
+and browsers keep them. The initiatives and months files are built by a job
+(``tasks.jobs.build_open_data``, scheduled by beat) and served here as stored files
+(``stored``), without touching the database; the request never builds them.
 """
 
-from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.models import CityPage, NeighbourhoodPage
 from cms.views import NotFoundWithMessage
-from tasks.capital import exports, grants, stored
+from tasks import jobs
+from tasks.capital import exports, files, grants, stored
 from tasks.capital.disclosure import MIN_DONORS
+from tasks.capital.files import FORMATS, PLATFORM
 
-PLATFORM = "all"
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+RETRY_AFTER_SECONDS = 60
 
 
 def _root(request):
@@ -35,11 +35,10 @@ def _place(request, place):
     """The city or neighbourhood page at ``place`` (its path below the home page), or None."""
     if place == PLATFORM:
         return None
-    root = _root(request)
-    page = Page.objects.live().filter(url_path=f"{root.url_path}{place.strip('/')}/").first()
-    if page is None or page.specific_class not in (CityPage, NeighbourhoodPage):
-        raise NotFoundWithMessage(_("There is no city or neighbourhood at this address."))
-    return page
+    try:
+        return files.scope_of(_root(request), place)
+    except files.UnknownPlace:
+        raise NotFoundWithMessage(_("There is no city or neighbourhood at this address.")) from None
 
 
 def open_data(request):
@@ -59,80 +58,74 @@ def open_data(request):
             "min_donors": MIN_DONORS,
             "initiative_fields": exports.INITIATIVE_FIELDS,
             "month_fields": exports.MONTH_FIELDS,
-            "cache_minutes": settings.WIJKKAPITAAL["OPEN_DATA_CACHE_SECONDS"] // 60,
+            "cache_minutes": stored.period_seconds() // 60,
         },
     )
 
 
-def _content(rows, fields, key, fmt, meta):
-    if fmt not in FORMATS:
-        raise NotFoundWithMessage(_("Downloads come as csv or json."))
-    if fmt == "csv":
-        return exports.stream_csv(rows, fields)
-    return exports.stream_json(rows, key, meta)
-
-
 def _respond(response, fmt, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    patch_cache_control(
-        response, public=True, max_age=settings.WIJKKAPITAAL["OPEN_DATA_CACHE_SECONDS"]
-    )
+    patch_cache_control(response, public=True, max_age=stored.period_seconds())
     return response
 
 
-def _download(rows, fields, key, fmt, filename, meta):
-    content = _content(rows, fields, key, fmt, meta)
-    return _respond(StreamingHttpResponse(content, content_type=FORMATS[fmt]), fmt, filename)
+def _streamed(chunks, fmt, filename):
+    response = StreamingHttpResponse(stored.encoded(chunks), content_type=FORMATS[fmt])
+    return _respond(response, fmt, filename)
 
 
-def _kept_download(request, kind, place, fmt, build):
-    """The stored file of this download if it is fresh, else built, streamed and stored.
+def _not_built_yet():
+    response = HttpResponse(
+        _("This file is being prepared from the live figures. Please try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
-    ``build(scope)`` returns ``(rows, fields)``. The key holds what the bytes depend on:
-    the host (absolute links), the language (the documentation link), place, kind, format.
+
+def _kept_download(request, kind, place, fmt):
+    """The newest stored file of this download; never built inside the request.
+
+    Without one (a fresh install, a place never built), a build is queued and the answer
+    is 503 with Retry-After; in-process (eager) jobs build it at once and it is served.
+    A file older than two periods (beat stopped?) is served and a build queued, unless its
+    place is gone.
     """
     if fmt not in FORMATS:
         raise NotFoundWithMessage(_("Downloads come as csv or json."))
     filename = f"wijkkapitaal-{place.replace('/', '-')}-{kind}"
-    key = stored.cache_key(request.get_host(), get_language(), place, kind, fmt)
-    kept = stored.open_fresh(key)
-    if kept is not None:
-        return _respond(FileResponse(kept, content_type=FORMATS[fmt]), fmt, filename)
-    scope = _place(request, place)
-    rows, fields = build(scope)
-    content = _content(rows, fields, kind, fmt, _meta(request, place))
-    response = StreamingHttpResponse(stored.keep(key, content, fmt), content_type=FORMATS[fmt])
+    if stored.period_seconds() <= 0:
+        scope = _place(request, place)
+        return _streamed(files.content(kind, fmt, scope, place), fmt, filename)
+    key = stored.file_key(get_language(), place, kind, fmt)
+    kept = stored.open_newest(key)
+    if kept is None:
+        _place(request, place)
+        jobs.request_build(place)
+        kept = stored.open_newest(key)
+        if kept is None:
+            return _not_built_yet()
+    opened, found = kept
+    if found.age_seconds() > 2 * stored.period_seconds():
+        try:
+            _place(request, place)  # unpublished since: its old files are no longer served
+        except NotFoundWithMessage:
+            opened.close()
+            raise
+        jobs.request_build(place)
+    response = FileResponse(opened, content_type=FORMATS[fmt])
+    response["Last-Modified"] = http_date(found.generated_at.timestamp())
     return _respond(response, fmt, filename)
 
 
-def _meta(request, place):
-    return {
-        "publisher": "Wijkkapitaal",
-        "licence": "https://creativecommons.org/licenses/by/4.0/",
-        "place": place,
-        "min_donors": MIN_DONORS,
-        "documentation": request.build_absolute_uri(reverse("open_data")),
-    }
-
-
 def initiatives(request, place, fmt):
-    def build(scope):
-        rows = exports.initiative_rows(
-            scope, lambda page: request.build_absolute_uri(page.get_url(request=request))
-        )
-        return rows, exports.INITIATIVE_FIELDS
-
-    return _kept_download(request, "initiatives", place, fmt, build)
+    return _kept_download(request, "initiatives", place, fmt)
 
 
 def months(request, place, fmt):
-    return _kept_download(
-        request,
-        "months",
-        place,
-        fmt,
-        lambda scope: (exports.month_rows(scope), exports.MONTH_FIELDS),
-    )
+    return _kept_download(request, "months", place, fmt)
 
 
 def grants_360(request, place):
@@ -150,4 +143,4 @@ def grants_360(request, place):
         scope, lambda page: request.build_absolute_uri(page.get_url(request=request))
     )
     name = f"wijkkapitaal-{place.replace('/', '-')}-grants-360giving"
-    return _download(rows, [], "grants", "json", name, meta)
+    return _streamed(exports.stream_json(rows, "grants", meta), "json", name)
