@@ -1,7 +1,8 @@
 """Celery jobs of the tasks app: the stored capital figures and the open-data files.
 
-The open-data builds run on the ``bulk`` queue (``CELERY_TASK_ROUTES``): a large place's
-files take a worker for minutes, which must delay neither a payment nor an e-mail.
+Both run on the ``bulk`` queue (``CELERY_TASK_ROUTES``): a large place's files take a
+worker for minutes, and the platform's figures read every pledge, which must delay neither
+a payment nor an e-mail.
 """
 
 import logging

@@ -303,6 +303,8 @@ CELERY_TASK_ROUTES = {
     "campaigns.jobs.settle_campaign": {"queue": "payments"},
     "tasks.jobs.build_open_data": {"queue": "bulk"},
     "tasks.jobs.refresh_open_data": {"queue": "bulk"},
+    "tasks.jobs.recount_capital_figure": {"queue": "bulk"},
+    "tasks.jobs.recount_platform_capital": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stripe-events": {"task": "campaigns.jobs.sweep_stripe_events", "schedule": 60.0},
