@@ -1,8 +1,10 @@
 """Demo payouts and proof of spending, through the real services.
 
-De Bruisplaats was paid out (two approvals: its amount is above the threshold), accounted
-for its spending and is realised; Bankjes voor de wijk has an approved payout waiting
-for ``manage.py payout_batch``. Each step is skipped when it was done already.
+De Bruisplaats (two approvals: its amount is above the threshold) and Buurtmoestuin
+Oosterwei were paid out in one batch, accounted for their spending and are realised: a
+moderator's approval of that account is the only way an initiative becomes realised.
+Bankjes voor de wijk has an approved payout waiting for ``manage.py payout_batch``. Each
+step is skipped when it was done already.
 """
 
 from django.contrib.auth import get_user_model
@@ -31,6 +33,7 @@ ACCOUNTS = {
         "organisation",
         "87654321",
     ),
+    "buurtmoestuin-oosterwei": ("NL91ABNA0417164300", "Ricardo Martens", "person", ""),
     "bankjes-voor-de-wijk": ("NL44RABO0123456789", "Ingrid de Boer", "person", ""),
 }
 # (budget line description, what was bought, amount in cents)
@@ -40,6 +43,15 @@ BRUISPLAATS_RECEIPTS = [
     ("Keuken en koffiemachine", "Koffiemachine en waterkoker", 1_049_00),
     ("Meubels van gebruikt hout", "Steigerhout en schroeven", 612_40),
 ]
+MOESTUIN_RECEIPTS = [
+    ("Moestuinbakken", "Twaalf moestuinbakken van lariks", 1_310_00),
+    ("Zaden en compost", "Zaden, pootgoed en compost", 385_50),
+]
+# The demo's realised initiatives, in the order they are paid out and accounted for.
+REALISED = {
+    "de-bruisplaats": BRUISPLAATS_RECEIPTS,
+    "buurtmoestuin-oosterwei": MOESTUIN_RECEIPTS,
+}
 
 
 def _pdf(text):
@@ -91,23 +103,27 @@ def _approved_payout(campaign, treasurers):
 
 def ensure_payouts():
     treasurers = ensure_treasurers()
-    bruisplaats = _campaign("de-bruisplaats")
-    if bruisplaats is not None and bruisplaats.status == Campaign.Status.SUCCEEDED:
-        payout = _approved_payout(bruisplaats, treasurers)
-        if payout.status == Payout.Status.APPROVED:
-            batch = payout_services.create_batch(user=treasurers[0])
-            payout_services.mark_batch_paid(batch=batch, user=treasurers[1])
-        _account_for_spending(bruisplaats)
+    to_realise = [
+        campaign
+        for campaign in map(_campaign, REALISED)
+        if campaign is not None and campaign.status == Campaign.Status.SUCCEEDED
+    ]
+    payouts = [_approved_payout(campaign, treasurers) for campaign in to_realise]
+    if any(payout.status == Payout.Status.APPROVED for payout in payouts):
+        batch = payout_services.create_batch(user=treasurers[0])
+        payout_services.mark_batch_paid(batch=batch, user=treasurers[1])
+    for campaign in to_realise:
+        _account_for_spending(campaign, REALISED[campaign.page.slug])
     bankjes = _campaign("bankjes-voor-de-wijk")
     if bankjes is not None and bankjes.status == Campaign.Status.SUCCEEDED:
         _approved_payout(bankjes, treasurers)
 
 
-def _account_for_spending(campaign):
+def _account_for_spending(campaign, receipts):
     initiator = campaign.initiators.first()
     if not SpendingProof.objects.filter(campaign=campaign).exists():
         lines = {line.description: line for line in campaign.page.budget_lines.all()}
-        for line, text, amount in BRUISPLAATS_RECEIPTS:
+        for line, text, amount in receipts:
             spending_services.add_receipt(
                 campaign=campaign,
                 user=initiator,

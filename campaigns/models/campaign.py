@@ -160,7 +160,8 @@ class Campaign(FSMModelMixin, models.Model):
 
     @transition(field=status, source=CampaignStatus.SUCCEEDED, target=CampaignStatus.REALISED)
     def realise(self):
-        pass
+        """Fired only when a moderator approves the account of spending
+        (``campaigns.services.spending.approve_spending``)."""
 
     @transition(field=status, source=CampaignStatus.LIVE, target=CampaignStatus.CANCELLED)
     def cancel(self):

@@ -1,4 +1,7 @@
-"""State changes of an initiative's life: draft, review, live, realised.
+"""State changes of an initiative's life: draft, review, live.
+
+Realised is not here: an initiative becomes realised only when a moderator approves its
+account of spending (:func:`campaigns.services.spending.approve_spending`).
 
 Views, Wagtail hooks, admin actions and Celery jobs all go through these functions.
 Each runs in one transaction and locks the campaign row it changes, so that two
@@ -156,19 +159,6 @@ def withdraw_from_review(*, campaign, user=None):
             action=Action.CAMPAIGN_WITHDRAWN_FROM_REVIEW,
             actor=user,
         )
-    return campaign
-
-
-@transaction.atomic
-def mark_realised(*, campaign, user):
-    campaign = _lock_campaign(campaign.pk)
-    fire(
-        campaign,
-        "realise",
-        action=Action.CAMPAIGN_REALISED,
-        actor=user,
-        message=_refused(campaign, Campaign.Status.REALISED),
-    )
     return campaign
 
 

@@ -3,7 +3,16 @@ from django.core.management import call_command
 from django.db import models
 
 from accounts.models import Organisation, User
-from campaigns.models import Campaign, InitiativePage, Payout, PayoutBatch, Pledge, SpendingProof
+from campaigns.audit import Action
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    InitiativePage,
+    Payout,
+    PayoutBatch,
+    Pledge,
+    SpendingProof,
+)
 from campaigns.services import ledger_totals
 from cms.models import CityPage, NeighbourhoodPage
 from core.models import Announcement
@@ -113,3 +122,19 @@ def test_demo_programmes_match_a_live_initiative_twice():
         assert programme.reserved_cents == programme_ledger(programme)["reserved_cents"]
     bruisplaats = Campaign.objects.get(page__slug="de-bruisplaats")
     assert not Match.objects.filter(campaign=bruisplaats).exists()
+
+
+def test_every_realised_demo_initiative_had_its_spending_approved():
+    """The demo realises initiatives the one way there is: paid out, an account of
+    spending sent and approved by a moderator."""
+    call_command("load_demo_data", verbosity=0)
+    realised = Campaign.objects.filter(status=Campaign.Status.REALISED)
+    assert set(realised.values_list("page__slug", flat=True)) == {
+        "de-bruisplaats",
+        "buurtmoestuin-oosterwei",
+    }
+    for campaign in realised:
+        assert Payout.objects.get(campaign=campaign).status == Payout.Status.PAID
+        assert SpendingProof.objects.get(campaign=campaign).status == "approved"
+        entry = AuditEntry.objects.get(action=Action.CAMPAIGN_REALISED, object_id=str(campaign.pk))
+        assert entry.actor.groups.filter(name="Moderators").exists()

@@ -249,9 +249,9 @@ class Command(BaseCommand):
         campaign.page.get_latest_revision().publish()
         campaign.refresh_from_db()
         if state in ("succeeded", "failed", "realised"):
+            # A realised one closes funded here; demo.payouts pays it out and has its
+            # account of spending approved, which is what makes an initiative realised.
             self.close(campaign, "succeeded" if state == "realised" else state)
-        if state == "realised":
-            services.mark_realised(campaign=campaign, user=initiator)
         self.add_pledges(campaign, data["raised_cents"], data["donors"])
         services.recount_totals(campaign=campaign)
 
