@@ -12,7 +12,8 @@ from django import template
 from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign
-from campaigns.services.totals import distinct_supporters
+from tasks.capital import meter
+from tasks.jobs import recount_in_background
 from tasks.models import Offer, SignUp, Task
 from tasks.reporting import TASKS_ON_PAGE, initiative_page_tasks, public_standing_offers
 
@@ -98,35 +99,25 @@ def time_and_kind(page):
 
 @register.simple_tag
 def neighbourhood_totals(neighbourhood):
-    """Money, hours, in-kind value, tasks done and distinct supporters of a wijk.
+    """Money, hours, in-kind value, tasks done and distinct supporters of a wijk: the
+    figures of its stored meter (``meter.cached``, the same the meter on the page shows),
+    plus how many of its initiatives there are and how many reached their goal.
 
     "Funded" counts the campaigns that reached their goal (``Campaign.reached_goal``), not
     those that kept what they raised below it.
     """
-    campaigns = Campaign.objects.filter(
-        page__path__startswith=neighbourhood.path,
-        page__live=True,
-        status__in=Campaign.PUBLIC_STATUSES,
+    figures = meter.cached("meter", neighbourhood, on_stale=recount_in_background)
+    counts = meter.public_campaigns(neighbourhood).aggregate(
+        initiatives=Count("pk"), funded=Count("pk", filter=Campaign.reached_goal_filter())
     )
-    # Named apart from the field, which the funded filter reads.
-    totals = campaigns.aggregate(
-        raised=Sum("raised_cents", default=0),
-        initiatives=Count("pk"),
-        funded=Count("pk", filter=Campaign.reached_goal_filter()),
-    )
-    totals["raised_cents"] = totals.pop("raised")
-    page_ids = campaigns.values("page_id")
-    totals["hours"] = SignUp.objects.filter(task__initiative_id__in=page_ids).aggregate(
-        total=Sum("hours_confirmed", default=0)
-    )["total"]
-    totals["in_kind_cents"] = Offer.objects.filter(
-        task__initiative_id__in=page_ids, status=Offer.Status.ACCEPTED
-    ).aggregate(total=Sum("estimated_value_cents", default=0))["total"]
-    totals["tasks_done"] = Task.objects.filter(
-        initiative_id__in=page_ids, status=Task.Status.DONE
-    ).count()
-    totals["supporters"] = distinct_supporters(campaigns)
-    return totals
+    return {
+        **counts,
+        "raised_cents": figures.raised_cents,
+        "hours": figures.hours,
+        "in_kind_cents": figures.in_kind_cents,
+        "tasks_done": figures.tasks_done,
+        "supporters": figures.supporters,
+    }
 
 
 @register.simple_tag

@@ -100,3 +100,19 @@ def test_the_meter_tag_values_hours_at_the_rate_of_the_requests_site(neighbourho
     settings_row.volunteer_hour_value_cents = 12_50
     settings_row.save()
     assert shown.render(Context({"request": request})) == "1250"
+
+
+def test_the_neighbourhood_totals_are_the_stored_meters_figures(client, neighbourhood):
+    """The totals block and the meter on a neighbourhood page show one stored count: a
+    donation since shows in both once the figure is recounted, in neither before."""
+    first = client.get(neighbourhood.url).context["totals"]
+    assert (first["raised_cents"], first["supporters"], first["initiatives"]) == (20_00, 1, 1)
+    pay(make_initiative(neighbourhood, title="Repair Café", status="live"), 5_00)
+
+    stored = client.get(neighbourhood.url).context["totals"]
+    assert (stored["raised_cents"], stored["supporters"]) == (20_00, 1)
+    assert stored["initiatives"] == 2  # counted on every view: one query over campaigns only
+
+    jobs.recount_capital_figure("meter", neighbourhood.pk)
+    recounted = client.get(neighbourhood.url).context["totals"]
+    assert (recounted["raised_cents"], recounted["supporters"]) == (25_00, 2)
