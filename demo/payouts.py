@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from campaigns.models import Campaign, Payout, SpendingProof
 from campaigns.services import payouts as payout_services
 from campaigns.services import spending as spending_services
+from demo.two_factor import ensure_totp
 
 TREASURERS = [
     ("penningmeester@wijkkapitaal.nl", "Penningmeester Wijkkapitaal"),
@@ -73,6 +74,7 @@ def ensure_treasurers():
                 email=email, password=TREASURER_PASSWORD, display_name=name, is_staff=True
             )
         user.user_permissions.add(*permissions)
+        ensure_totp(user)
         people.append(User.objects.get(pk=user.pk))  # fresh permission cache
     return people
 

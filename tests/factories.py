@@ -5,6 +5,12 @@ import datetime
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,6 +30,8 @@ from cms.models import CityPage, HomePage, NeighbourhoodPage
 from tasks.models import SignUp, Task
 
 PASSWORD = "a-good-test-password-42"
+# The authenticator-app secret of every staff user the factories make (see two_factor below).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,9 +51,24 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
 
+    @factory.post_generation
+    def two_factor(user, create, extracted, **kwargs):
+        """Staff get an authenticator app (TOTP_SECRET), as the admin requires; pass
+        ``two_factor=False`` for one without, or ``True`` for anyone."""
+        wanted = (user.is_staff or user.is_superuser) if extracted is None else extracted
+        if create and wanted:
+            TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(secret=TOTP_SECRET):
+    """The authenticator app's code for now (the middle of the counters allauth accepts)."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
 
 def moderator(**kwargs):
-    user = UserFactory(**kwargs)
+    """A member of the Moderators group (Wagtail admin access), with TOTP set up."""
+    user = UserFactory(**{"two_factor": True, **kwargs})
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
 

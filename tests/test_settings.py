@@ -50,6 +50,7 @@ def test_production_settings_pass_the_deploy_check():
         ({"STRIPE_SECRET_KEY": None}, "never uses the test checkout"),
         ({"DATABASE_URL": None}, "DATABASE_URL is required"),
         ({"REDIS_URL": None}, "REDIS_URL is required"),
+        ({"ADMIN_REQUIRES_2FA": "false"}, "ADMIN_REQUIRES_2FA must stay on"),
     ],
 )
 def test_production_settings_refuse_unsafe_configuration(overrides, message):

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.admin_two_factor.AdminRequiresTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -249,7 +250,8 @@ WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) plus recovery codes,
-# offered to every account and shown to staff in the Wagtail admin menu.
+# offered to every account and shown to staff in the Wagtail admin menu. Whoever may use an
+# admin must set one up first (WIJKKAPITAAL["ADMIN_REQUIRES_2FA"], accounts/admin_two_factor.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wijkkapitaal"
 
@@ -359,6 +361,9 @@ WIJKKAPITAAL = {
     # Fragments of the initiative page, keyed on the campaign's cache_version.
     "FRAGMENT_CACHE_SECONDS": env.int("FRAGMENT_CACHE_SECONDS", default=60 * 60),
     "SERVE_MEDIA": env.bool("SERVE_MEDIA", default=False),
+    # Staff, superusers and Wagtail admin users reach /admin/ and /django-admin/ only with an
+    # authenticator app (TOTP) set up; production refuses False.
+    "ADMIN_REQUIRES_2FA": env.bool("ADMIN_REQUIRES_2FA", default=True),
     # The wijkkapitaal meter of neighbourhoods, cities and the home page (tasks/capital).
     "CAPITAL_CACHE_SECONDS": env.int("CAPITAL_CACHE_SECONDS", default=5 * 60),
     # How often the open-data files are built again (tasks.jobs.refresh_open_data, by beat

@@ -52,6 +52,10 @@ if env("STRIPE_WEBHOOK_SECRET") == TEST_CHECKOUT_WEBHOOK_SECRET:
         "STRIPE_WEBHOOK_SECRET is the test checkout's secret: use the signing secret of the "
         "webhook endpoint in Stripe."
     )
+if not WIJKKAPITAAL["ADMIN_REQUIRES_2FA"]:  # noqa: F405
+    raise ImproperlyConfigured(
+        "ADMIN_REQUIRES_2FA must stay on in production: the admin holds money and people's data."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -37,7 +37,7 @@ def test_only_moderators_reach_the_queue(client, update):
     client.force_login(UserFactory())
     assert client.get("/admin/abuse-reports/").status_code == 302  # no admin access at all
 
-    editor = UserFactory()
+    editor = UserFactory(two_factor=True)  # the admin opens, but not this screen
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     for refused in (

@@ -13,6 +13,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.two_factor import current_code
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 EMAIL = "nieuwe.buur@example.nl"
@@ -85,6 +87,10 @@ def approve_in_wagtail_admin(page, base_url, page_id, screenshot):
     page.locator("#id_login").fill(MODERATOR_EMAIL)
     page.locator("#id_password").fill(MODERATOR_PASSWORD)
     page.locator("form:has(#id_login) button[type=submit]").click()
+    # The demo moderator has the demo's authenticator app (demo/two_factor.py).
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    page.locator("#id_code").fill(current_code())
+    page.locator("form[action$='/2fa/authenticate/'] button[type=submit]:not([form])").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
     # The dashboard's "awaiting your review" panel lists the submitted initiative.

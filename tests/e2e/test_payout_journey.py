@@ -28,6 +28,7 @@ from tests.factories import (
     approve_programme,
     make_initiative,
     site_tree,
+    totp_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -40,6 +41,10 @@ def log_in(page, base_url, email, next_path):
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form[action$='/login/'] button[type=submit]").click()
+    if "/admin/" in next_path:  # staff have an authenticator app, as the admin requires
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+        page.locator("#id_code").fill(totp_code())
+        page.locator("form[action$='/2fa/authenticate/'] button[type=submit]:not([form])").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(next_path)}$"))
 
 

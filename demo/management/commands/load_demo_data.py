@@ -41,6 +41,7 @@ from demo.impact import ensure_impact_reports
 from demo.info_pages import ensure_info_pages
 from demo.payouts import TREASURER_PASSWORD, TREASURERS, ensure_payouts
 from demo.register import ensure_register_items
+from demo.two_factor import DEMO_TOTP_SECRET, ensure_totp
 from tasks.models import SignUp, Task
 
 MODERATOR_EMAIL = "moderator@wijkkapitaal.nl"
@@ -108,6 +109,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Payout approvers: {TREASURERS[0][0]} and {TREASURERS[1][0]} / {TREASURER_PASSWORD}"
         )
+        self.stdout.write(
+            f"Staff two-factor code: authenticator-app secret {DEMO_TOTP_SECRET}, "
+            "or `manage.py demo_totp_code` prints the current code."
+        )
 
     def ensure_home(self):
         home = HomePage.objects.filter(locale=Locale.get_default()).first()
@@ -168,6 +173,7 @@ class Command(BaseCommand):
     def ensure_moderator(self):
         user = self.ensure_user(MODERATOR_EMAIL, "Moderator Wijkkapitaal", MODERATOR_PASSWORD)
         user.groups.add(Group.objects.get(name="Moderators"))
+        ensure_totp(user)
         return user
 
     def ensure_user(self, email, name, password=RESIDENT_PASSWORD):
