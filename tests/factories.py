@@ -5,12 +5,6 @@ import datetime
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +21,7 @@ from campaigns.models import (
     ProgrammeApplication,
 )
 from cms.models import CityPage, HomePage, NeighbourhoodPage
+from demo.two_factor import current_code, ensure_totp
 from tasks.models import SignUp, Task
 
 PASSWORD = "a-good-test-password-42"
@@ -57,13 +52,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         ``two_factor=False`` for one without, or ``True`` for anyone."""
         wanted = (user.is_staff or user.is_superuser) if extracted is None else extracted
         if create and wanted:
-            TOTP.activate(user, TOTP_SECRET)
+            ensure_totp(user, TOTP_SECRET)
 
 
 def totp_code(secret=TOTP_SECRET):
-    """The authenticator app's code for now (the middle of the counters allauth accepts)."""
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    """The authenticator app's code for now."""
+    return current_code(secret)
 
 
 def moderator(**kwargs):
