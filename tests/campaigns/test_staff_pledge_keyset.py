@@ -236,6 +236,9 @@ def test_postgresql_seeks_a_deep_page_in_the_index(
 
     plan = _explain(rows[0])
 
-    assert f"Index Scan Backward using {index}" in plan, plan
+    # On a few dozen rows either pledge index may serve it (the campaign one with its
+    # campaign in the condition, or the ledger's own with the campaign as a filter); what
+    # matters is that an index reads the page in order from the cursor, without a sort.
+    assert re.search(rf"Index Scan Backward using ({index}|pledge_created)\b", plan), plan
     assert re.search(r"Index Cond: .*created_at <= ", plan), plan
     assert "Sort" not in plan, plan
