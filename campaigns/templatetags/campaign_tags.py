@@ -5,6 +5,7 @@ from django import template
 from campaigns.queries import initiative_cards
 from campaigns.services.impact import visible_report
 from campaigns.services.spending import spending_per_budget_line
+from core.paging import lookahead_page
 
 register = template.Library()
 
@@ -20,10 +21,9 @@ def live_initiative_cards(limit=HOME_PAGE_CARDS):
 
 @register.simple_tag
 def neighbourhood_initiative_cards(neighbourhood, limit=NEIGHBOURHOOD_PAGE_CARDS):
-    """The first ``limit`` public initiatives of a neighbourhood in the listing's order, as
-    ``{"cards": [...], "more": bool}``; the rest are on the listing filtered to it."""
-    rows = list(initiative_cards(place=neighbourhood)[: limit + 1])
-    return {"cards": rows[:limit], "more": len(rows) > limit}
+    """The first page (``limit`` cards) of a neighbourhood's public initiatives in the
+    listing's order; ``has_next()`` says the rest are on the listing filtered to it."""
+    return lookahead_page(initiative_cards(place=neighbourhood), None, limit)
 
 
 @register.simple_tag

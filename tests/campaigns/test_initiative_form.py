@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -264,3 +265,10 @@ def test_editing_a_live_initiative_goes_back_to_moderation_and_keeps_the_live_ve
 def test_drafts_are_not_public(client, neighbourhood):
     campaign = make_initiative(neighbourhood, status=Campaign.Status.DRAFT)
     assert client.get(campaign.page.url or "/wijk/never/").status_code == 404
+
+
+def cover_token(response):
+    """The pending-upload token a redisplayed form carries for a kept cover image."""
+    match = re.search(r'name="cover_token" value="([^"]+)"', response.content.decode())
+    assert match, "the redisplayed form carries no cover token"
+    return match.group(1)

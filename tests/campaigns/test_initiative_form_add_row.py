@@ -12,6 +12,7 @@ from campaigns.cover_uploads import PENDING_COLLECTION, pending_cover
 from campaigns.forms import BudgetLineFormSet
 from campaigns.models import Campaign
 from tasks.models import Task
+from tests.campaigns.test_initiative_form import cover_token as _token
 from tests.campaigns.test_initiative_form import en_url, form_data, png_upload
 from tests.factories import UserFactory, site_tree
 
@@ -30,12 +31,6 @@ def resident(client):
     user = UserFactory()
     client.force_login(user)
     return user
-
-
-def _token(response):
-    match = re.search(r'name="cover_token" value="([^"]+)"', response.content.decode())
-    assert match, "the redisplayed form carries no cover token"
-    return match.group(1)
 
 
 def _half_filled(place, **overrides):

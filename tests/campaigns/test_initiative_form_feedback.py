@@ -15,6 +15,7 @@ from campaigns.cover_uploads import (
     pending_cover,
 )
 from campaigns.models import Campaign, InitiativePage
+from tests.campaigns.test_initiative_form import cover_token as _token
 from tests.campaigns.test_initiative_form import en_url, form_data, png_upload
 from tests.factories import UserFactory, site_tree
 
@@ -33,12 +34,6 @@ def resident(client):
     user = UserFactory()
     client.force_login(user)
     return user
-
-
-def _token(response):
-    match = re.search(r'name="cover_token" value="([^"]+)"', response.content.decode())
-    assert match, "the redisplayed form carries no cover token"
-    return match.group(1)
 
 
 def test_the_cover_image_survives_a_validation_error(client, resident, neighbourhood):
