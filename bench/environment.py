@@ -45,6 +45,7 @@ class BenchEnvironment:
                 "BENCH_STATIC_ROOT": str(self.static_root),
                 "DATABASE_URL": f"sqlite:///{self.database}",
                 "MEDIA_ROOT": str(self.media_root),
+                "PRIVATE_MEDIA_ROOT": str(self.media_root.parent / "private"),
                 "DEBUG": "false",
                 "SECRET_KEY": "bench-only-not-a-secret",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",

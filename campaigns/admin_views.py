@@ -18,7 +18,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from campaigns.admin_pledges import PledgeFilterSet, PledgeListingMixin, campaign_filter_column
+from campaigns.admin_pledges import (
+    EXPORTED_PLEDGE_COLUMNS,
+    EXPORTED_PLEDGE_HEADINGS,
+    PledgeFilterSet,
+    PledgeListingMixin,
+    campaign_filter_column,
+)
 from campaigns.forms import CancelInitiativeForm
 from campaigns.jobs import enqueue_stripe_event
 from campaigns.models import AuditEntry, Campaign, Pledge, Refund, WebhookEvent
@@ -113,21 +119,8 @@ class PledgeViewSet(LedgerViewSet):
         "created_at",
     ]
     filterset_class = PledgeFilterSet
-    list_export = [
-        "id",
-        "reference",
-        "campaign",
-        "amount_cents",
-        "currency",
-        "status",
-        "email",
-        "public_name",
-        "is_anonymous",
-        "message",
-        "flagged_reason",
-        "created_at",
-        "paid_at",
-    ]
+    list_export = EXPORTED_PLEDGE_COLUMNS
+    export_headings = EXPORTED_PLEDGE_HEADINGS
     export_filename = "pledges"
     search_fields = ["guest_email", "public_name", "message"]
     ordering = ["-created_at", "-id"]

@@ -20,6 +20,7 @@ import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -124,3 +125,12 @@ def muted():
         yield
     finally:
         _muted.reset(token)
+
+
+@dataclass(frozen=True)
+class SpreadsheetExportReady(Event):
+    """A staff member's CSV built in the background can be downloaded
+    (:mod:`core.stored_exports`)."""
+
+    name = "core.spreadsheet_export_ready"
+    export_id: int

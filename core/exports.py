@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.admin.views.mixins import Echo
 
+from core import stored_exports
 from core.text import spreadsheet_safe
 
 
@@ -22,10 +23,15 @@ class SafeSpreadsheetExportMixin:
     ``get`` skips it for an export. ``get_export_queryset`` is where a listing joins what
     its columns read (``select_related``). An XLSX file is built in memory, so it is
     refused above ``xlsx_max_rows`` with a message pointing to the CSV.
+
+    A CSV of more than ``stream_max_rows`` rows would outlive the web worker's timeout, so
+    it is made by a job instead (:mod:`core.stored_exports`): the request is redirected
+    to the staff member's exports, where the file appears when it is ready.
     """
 
     export_chunk_size = 500
     xlsx_max_rows = 20_000
+    stream_max_rows = 10_000
 
     def get_export_queryset(self):
         return self.get_queryset()
@@ -47,10 +53,40 @@ class SafeSpreadsheetExportMixin:
             query = request.GET.copy()
             query.pop("export")
             return redirect(f"{request.path}?{query.urlencode()}")
+        if (
+            export_format == self.FORMAT_CSV
+            and not getattr(request, stored_exports.BUILDING_ATTRIBUTE, False)
+            and self._more_rows_than(queryset, self.stream_max_rows)
+        ):
+            return self.export_in_background(request)
         return self.as_spreadsheet(queryset, export_format)
 
     def _too_many_for_xlsx(self, queryset):
-        return queryset[: self.xlsx_max_rows + 1].count() > self.xlsx_max_rows
+        return self._more_rows_than(queryset, self.xlsx_max_rows)
+
+    @staticmethod
+    def _more_rows_than(queryset, limit):
+        return queryset[: limit + 1].count() > limit
+
+    def export_in_background(self, request):
+        query = request.GET.copy()
+        query.pop("export", None)
+        _export, created = stored_exports.request_export(
+            user=request.user,
+            listing_path=request.path,
+            query=query.urlencode(),
+            title=self.get_page_title(),
+            filename=self.get_filename(),
+        )
+        if created:
+            message = _(
+                "This list has more than %(count)s rows, so its CSV file is made in the "
+                "background. It appears here when it is ready, and you get an e-mail."
+            )
+        else:
+            message = _("The CSV file of this list is already being made. It appears here.")
+        messages.success(request, message % {"count": self.stream_max_rows})
+        return redirect("core_spreadsheet_exports")
 
     def stream_csv(self, queryset):
         """Wagtail's ``stream_csv``, reading the rows in chunks instead of all at once."""

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,3 +128,81 @@ class Report(FSMModelMixin, models.Model):
     def dismiss(self):
         """A moderator saw nothing wrong: the item stays."""
         self.decided_at = timezone.now()
+
+
+def private_storage():
+    return storages["private"]
+
+
+def export_path(instance, filename):
+    """A random name in the private storage: it is read only through the owner's download."""
+    return f"exports/{instance.token}/{filename}"
+
+
+class SpreadsheetExport(FSMModelMixin, models.Model):
+    """A staff member's CSV of an admin listing with too many rows to stream in a request.
+
+    The listing's own view builds it in a job (``core.stored_exports``), with the filters
+    and the permissions of the staff member who asked; the file is private, downloaded only
+    by them until ``expires_at``. The row stays after the file is gone: who exported which
+    list with which filters, and when.
+    """
+
+    LIFETIME = timedelta(days=7)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    title = models.CharField(_("list"), max_length=120)
+    listing_path = models.CharField(max_length=255)
+    query = models.TextField(_("filters"), blank=True)
+    filename = models.CharField(max_length=120)
+    status = FSMField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, protected=True
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=export_path, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        indexes = [
+            models.Index(fields=["requested_by", "-requested_at"], name="export_by_requester"),
+            models.Index(
+                fields=["status", "requested_at"],
+                condition=models.Q(status__in=["queued", "ready"]),
+                name="export_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @transition(field=status, source=Status.QUEUED, target=Status.READY)
+    def finish(self):
+        """The file is stored."""
+        self.finished_at = timezone.now()
+        self.expires_at = self.finished_at + self.LIFETIME
+
+    @transition(field=status, source=Status.QUEUED, target=Status.FAILED)
+    def give_up(self):
+        """The job failed on every try, or the listing refused the staff member."""
+        self.finished_at = timezone.now()
+
+    @transition(field=status, source=Status.READY, target=Status.EXPIRED)
+    def expire(self):
+        """Its lifetime is over; the file is deleted."""

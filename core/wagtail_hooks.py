@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core import export_views
 from core.admin_views import admin_urlpatterns, can_moderate
 
 
@@ -14,6 +15,22 @@ class ModeratorMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("abuse-reports/", include(admin_urlpatterns))]
+
+
+@hooks.register("register_admin_urls")
+def register_spreadsheet_export_urls():
+    return [
+        path(
+            "exports/",
+            export_views.SpreadsheetExportsView.as_view(),
+            name="core_spreadsheet_exports",
+        ),
+        path(
+            "exports/<str:token>/",
+            export_views.download,
+            name="core_spreadsheet_export_download",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

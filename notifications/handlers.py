@@ -12,7 +12,7 @@ from accounts.events import DataExportReady, OrganisationInvited
 from campaigns import events as campaign_events
 from campaigns.models import Campaign
 from cms.events import ContactMessageReceived
-from core.events import subscribe
+from core.events import SpreadsheetExportReady, subscribe
 from notifications import messages
 from notifications.base import Recipient, deliver
 from notifications.jobs import fan_out
@@ -132,6 +132,11 @@ def organisation_invited(event):
 @subscribe(DataExportReady)
 def data_export_ready(event):
     send(messages.DataExportReady, event.export_id)
+
+
+@subscribe(SpreadsheetExportReady)
+def spreadsheet_export_ready(event):
+    send(messages.SpreadsheetExportReady, event.export_id)
 
 
 @subscribe(ContactMessageReceived)

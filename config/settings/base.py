@@ -307,6 +307,7 @@ CELERY_TASK_ROUTES = {
     "tasks.jobs.refresh_open_data": {"queue": "bulk"},
     "tasks.jobs.recount_capital_figure": {"queue": "bulk"},
     "tasks.jobs.recount_platform_capital": {"queue": "bulk"},
+    "core.jobs.build_spreadsheet_export": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stripe-events": {"task": "campaigns.jobs.sweep_stripe_events", "schedule": 60.0},
@@ -333,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "forget-contact-messages": {"task": "cms.jobs.forget_contact_messages", "schedule": 86400.0},
     "sweep-data-exports": {"task": "accounts.jobs.sweep_data_exports", "schedule": 3600.0},
+    "sweep-spreadsheet-exports": {
+        "task": "core.jobs.sweep_spreadsheet_exports",
+        "schedule": 3600.0,
+    },
     "send-spending-proof-reminders": {
         "task": "notifications.jobs.send_spending_proof_reminders",
         "schedule": 86400.0,

@@ -1,7 +1,11 @@
 """Every e-mail the platform sends, one class each, registered in ``REGISTRY`` by key."""
 
 from notifications.base import REGISTRY
-from notifications.messages.accounts import DataExportReady, OrganisationInvitation
+from notifications.messages.accounts import (
+    DataExportReady,
+    OrganisationInvitation,
+    SpreadsheetExportReady,
+)
 from notifications.messages.campaigns import (
     CampaignCancelled,
     CampaignFailed,
@@ -48,6 +52,7 @@ __all__ = [
     "ChangesRequested",
     "ContactMessage",
     "DataExportReady",
+    "SpreadsheetExportReady",
     "DonationReceipt",
     "GoalReachedMilestone",
     "HalfwayMilestone",

@@ -1,9 +1,10 @@
-"""Messages about organisations."""
+"""Messages about accounts: organisations, a person's data, a staff member's exports."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DataExport, Invitation
+from core.models import SpreadsheetExport
 from notifications.base import Message, Recipient, absolute, recipient_for_user, register
 
 
@@ -54,3 +55,27 @@ class DataExportReady(Message):
             "export": self.obj,
             "download_url": absolute(reverse("privacy:my_data")),
         }
+
+
+@register
+class SpreadsheetExportReady(Message):
+    """A staff member's CSV, too long to download at once, was made in the background."""
+
+    key = "spreadsheet_export_ready"
+    template = "spreadsheet_export_ready"
+
+    @classmethod
+    def load(cls, object_id):
+        return SpreadsheetExport.objects.select_related("requested_by").get(pk=object_id)
+
+    def is_current(self):
+        return self.obj.status == SpreadsheetExport.Status.READY
+
+    def recipients(self):
+        return [recipient_for_user(self.obj.requested_by)]
+
+    def subject(self, recipient):
+        return _("Your export of %(list)s is ready") % {"list": self.obj.title}
+
+    def context(self, recipient):
+        return {"export": self.obj, "exports_url": absolute(reverse("core_spreadsheet_exports"))}

@@ -98,19 +98,23 @@ def test_the_csv_streams_every_row_with_its_campaign_and_neutralised_cells(
     wanted, other = two_campaigns
     PledgeFactory(campaign=wanted, public_name="=cmd()", message="+31 6")
     PledgeFactory(campaign=other, guest_email="kees@example.nl")
+    PledgeFactory(campaign=other, donor=moderator(email="anouk@example.nl"), guest_email="")
 
     response = staff_client.get("/admin/pledges/", {"export": "csv"})
 
     assert response.streaming
     rows = _csv(response)
     columns = PledgeViewSet.list_export
-    assert rows[0][columns.index("campaign")] == "Campaign"
-    assert {row[columns.index("campaign")] for row in rows[1:]} == {
-        "Geveltuinen (Live)",
-        "Speeltuin Noord (Live)",
+    title, status = columns.index("campaign_title"), columns.index("campaign_status")
+    assert {(row[title], row[status]) for row in rows[1:]} == {
+        ("Geveltuinen", "live"),
+        ("Speeltuin Noord", "live"),
     }
-    by_name = {row[columns.index("email")]: row for row in rows[1:]}
-    assert by_name["kees@example.nl"][columns.index("campaign")] == "Speeltuin Noord (Live)"
+    by_email = {row[columns.index("email")]: row for row in rows[1:]}
+    assert by_email["kees@example.nl"][title] == "Speeltuin Noord"
+    assert by_email["kees@example.nl"][columns.index("campaign_id")] == str(other.pk)
+    assert by_email["anouk@example.nl"][title] == "Speeltuin Noord"
+    assert rows[0][title] == "Campagne"  # the headings are the staff member's language
     assert "'=cmd()" in {row[columns.index("public_name")] for row in rows[1:]}
     assert "'+31 6" in {row[columns.index("message")] for row in rows[1:]}
 

@@ -23,6 +23,7 @@ from campaigns.models import (
     PayoutAccount,
     Pledge,
 )
+from core.models import SpreadsheetExport
 from notifications.base import Recipient
 from notifications.messages import REGISTRY, TaskCancelled
 from tasks.models import Offer, RegisterMessage, SignUp, Task
@@ -108,6 +109,17 @@ def sample_objects():
         ready_at=now,
         expires_at=now + datetime.timedelta(7),
     )
+    spreadsheet_export = SpreadsheetExport(
+        pk=1,
+        requested_by=initiator,
+        token="voorbeeld",
+        title="Toezeggingen",
+        listing_path="/admin/pledges/",
+        query="status=paid",
+        filename="pledges",
+        rows=48_213,
+        expires_at=now + datetime.timedelta(7),
+    )
     campaign.payout_account = PayoutAccount(
         campaign=campaign, iban="NL91ABNA0417164300", holder_name="Stichting Repair Café"
     )
@@ -143,6 +155,7 @@ def sample_objects():
         "contact": contact,
         "payout": payout,
         "export": export,
+        "spreadsheet_export": spreadsheet_export,
         "pledge": pledge,
         "signup": signup,
         "task": task,
@@ -171,6 +184,7 @@ def build_message(cls, objects):
         "update_posted": "update",
         "organisation_invitation": "invitation",
         "data_export_ready": "export",
+        "spreadsheet_export_ready": "spreadsheet_export",
         "initiator_digest": "campaign",
         "standing_offer_requested": "offer",
         "offer_request_answered": "offer",
