@@ -12,9 +12,14 @@ the name says when it was built. The cache names the newest file of each key, wi
 expiry; when the cache lost it (cleared, evicted, another machine), the key's folder is
 listed once and the newest name is remembered again. Each key keeps its newest two files.
 Memory stays flat: chunks go to a temporary file, then to the storage.
+
+Files are stored gzip-compressed (``.csv.gz``; the platform's initiatives file shrinks
+about sixfold), and sent as they are to a client that accepts gzip, as every browser does;
+any other client gets them decompressed as they stream (:func:`read_plain`).
 """
 
 import contextlib
+import gzip
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -58,18 +63,23 @@ class Stored:
     def age_seconds(self, now=None):
         return ((now or timezone.now()) - self.generated_at).total_seconds()
 
+    @property
+    def compressed(self):
+        """Files built before they were compressed are plain; a deploy serves both."""
+        return self.name.endswith(".gz")
 
-def _folder(key):
+
+def folder_of(key):
     return f"{FOLDER}/{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 def _listed(key):
     """The key's stored names, oldest first (the names sort by time)."""
     try:
-        _dirs, names = default_storage.listdir(_folder(key))
+        _dirs, names = default_storage.listdir(folder_of(key))
     except FileNotFoundError:
         return []
-    return [f"{_folder(key)}/{name}" for name in sorted(names)]
+    return [f"{folder_of(key)}/{name}" for name in sorted(names)]
 
 
 def newest(key):
@@ -112,20 +122,24 @@ def store_many(files, generated_at):
     stamp = generated_at.astimezone(UTC).strftime(STAMP)
     with contextlib.ExitStack() as stack:
         spools = [stack.enter_context(tempfile.TemporaryFile()) for _file in files]
+        # mtime=0: the same rows give the same bytes, whenever they were built.
+        writers = [gzip.GzipFile(fileobj=spool, mode="wb", mtime=0) for spool in spools]
         pending = [
-            (spool, iter(chunks)) for spool, (_k, _s, chunks) in zip(spools, files, strict=True)
+            (writer, iter(chunks)) for writer, (_k, _s, chunks) in zip(writers, files, strict=True)
         ]
         while pending:
-            for spool, chunks in list(pending):
+            for writer, chunks in list(pending):
                 chunk = next(chunks, None)
                 if chunk is None:
-                    pending.remove((spool, chunks))
+                    pending.remove((writer, chunks))
+                    writer.close()  # writes the gzip trailer; the spool stays open
                 else:
-                    spool.write(chunk.encode())
+                    writer.write(chunk.encode())
         names = []
         for spool, (key, suffix, _chunks) in zip(spools, files, strict=True):
             spool.seek(0)
-            names.append(default_storage.save(f"{_folder(key)}/{stamp}.{suffix}", File(spool)))
+            name = f"{folder_of(key)}/{stamp}.{suffix}.gz"
+            names.append(default_storage.save(name, File(spool)))
             _make_newest(key)
     return names
 
@@ -136,6 +150,17 @@ def _make_newest(key):
         cache.set(key, names[-1], None)
     for old in names[:-KEEP]:
         default_storage.delete(old)
+
+
+def read_plain(opened, found, block_size=64 * 1024):
+    """The stored file's bytes as built, in blocks, decompressed when it is compressed;
+    closes the file when done (or when the response is closed early)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(opened)
+        if found.compressed:
+            opened = stack.enter_context(gzip.GzipFile(fileobj=opened, mode="rb"))
+        while block := opened.read(block_size):
+            yield block
 
 
 def encoded(chunks):

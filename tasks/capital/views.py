@@ -6,9 +6,11 @@ and browsers keep them. The initiatives and months files are built by a job
 (``stored``), without touching the database; the request never builds them.
 """
 
+import re
+
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from tasks.capital.disclosure import MIN_DONORS
 from tasks.capital.files import FORMATS, PLATFORM
 
 RETRY_AFTER_SECONDS = 60
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _root(request):
@@ -115,7 +118,16 @@ def _kept_download(request, kind, place, fmt):
             opened.close()
             raise
         jobs.request_build(place)
-    response = FileResponse(opened, content_type=FORMATS[fmt])
+    if found.compressed and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = FileResponse(opened, content_type=FORMATS[fmt])
+        response["Content-Encoding"] = "gzip"
+    elif found.compressed:
+        response = StreamingHttpResponse(
+            stored.read_plain(opened, found), content_type=FORMATS[fmt]
+        )
+    else:
+        response = FileResponse(opened, content_type=FORMATS[fmt])
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["Last-Modified"] = http_date(found.generated_at.timestamp())
     return _respond(response, fmt, filename)
 

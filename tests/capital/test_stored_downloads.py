@@ -1,11 +1,13 @@
 """The open-data files are built by a job and served as stored; requests never build them."""
 
+import gzip
 import json
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,9 +31,8 @@ def _place(page):
 
 
 def _read(language, place, kind, fmt):
-    opened, _found = stored.open_newest(stored.file_key(language, place, kind, fmt))
-    with opened:
-        return opened.read().decode()
+    opened, found = stored.open_newest(stored.file_key(language, place, kind, fmt))
+    return b"".join(stored.read_plain(opened, found)).decode()
 
 
 def _refuse_to_build(monkeypatch):
@@ -88,7 +89,7 @@ def test_duplicate_runs_are_harmless_and_keep_at_most_two_files_a_download():
     for _ in range(3):
         assert jobs.build_open_data.delay("all", fresh_seconds=0).get() == FILES_PER_PLACE
     key = stored.file_key("nl", "all", "initiatives", "csv")
-    _dirs, names = default_storage.listdir(stored._folder(key))
+    _dirs, names = default_storage.listdir(stored.folder_of(key))
     assert len(names) == stored.KEEP
     assert stored.newest(key).name.endswith(max(names))
     assert "Geveltuinen" in _read("nl", "all", "initiatives", "csv")
@@ -280,3 +281,40 @@ def test_the_rows_are_read_in_chunks_with_a_query_count_that_does_not_grow():
     assert rows[-1]["title"] == exports.COMBINED and rows[-1]["combined_rows"] == 2
     assert [count for _, count in exports_of] == [4, 4]
     assert [length for length, _ in exports_of] == [3, 7]
+
+
+def test_files_are_stored_compressed_and_sent_compressed_to_who_accepts_gzip(client):
+    _home, _city, neighbourhood = site_tree()
+    make_initiative(neighbourhood, title="Geveltuinen")
+    jobs.build_open_data.delay("all").get()
+    found = stored.newest(stored.file_key("nl", "all", "initiatives", "csv"))
+    assert found.name.endswith(".csv.gz")
+
+    plain = client.get("/open-data/all/initiatives.csv")
+    assert "Content-Encoding" not in plain
+    body = b"".join(plain.streaming_content)
+    assert b"Geveltuinen" in body
+
+    compressed = client.get("/open-data/all/initiatives.csv", HTTP_ACCEPT_ENCODING="br, gzip")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert compressed["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(compressed.streaming_content)
+    assert int(compressed["Content-Length"]) == len(raw)
+    assert gzip.decompress(raw) == body
+    for response in (plain, compressed):
+        assert "Accept-Encoding" in response["Vary"]
+        assert "attachment" in response["Content-Disposition"]
+
+
+def test_a_plain_file_from_before_compression_is_still_served_plain(client):
+    site_tree()
+    key = stored.file_key("nl", "all", "months", "csv")
+    name = default_storage.save(
+        f"{stored.folder_of(key)}/{timezone.now().strftime(stored.STAMP)}.csv",
+        ContentFile(b"month\r\n"),
+    )
+    cache.clear()
+    assert stored.newest(key).name == name
+    response = client.get("/open-data/all/months.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert b"".join(response.streaming_content) == b"month\r\n"
