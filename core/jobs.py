@@ -64,7 +64,7 @@ def build_spreadsheet_export(self, export_id):
     except Exception as error:
         logger.exception("Building spreadsheet export %s failed", export_id)
         if self.request.is_eager or self.request.retries >= self.max_retries:
-            return stored_exports.give_up(export_id, stored_exports.BUILD_FAILED)
+            return stored_exports.give_up(export_id, stored_exports.Failure.BUILD_FAILED)
         raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
 
 

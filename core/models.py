@@ -156,6 +156,14 @@ class SpreadsheetExport(FSMModelMixin, models.Model):
         FAILED = "failed", _("failed")
         EXPIRED = "expired", _("expired")
 
+    class Failure(models.TextChoices):
+        NOT_ALLOWED = "not_allowed", _("You may no longer see this list.")
+        NEVER_BUILT = "never_built", _("The file was never made. Ask for it again.")
+        BUILD_FAILED = (
+            "build_failed",
+            _("The file could not be made. Ask for it again, or filter the list."),
+        )
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -172,7 +180,7 @@ class SpreadsheetExport(FSMModelMixin, models.Model):
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(storage=private_storage, upload_to=export_path, blank=True)
-    error = models.CharField(max_length=255, blank=True)
+    failure = models.CharField(max_length=16, choices=Failure.choices, blank=True)
 
     wagtail_reference_index_ignore = True
 

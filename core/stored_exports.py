@@ -26,7 +26,6 @@ from django.dispatch import Signal, receiver
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.events import SpreadsheetExportReady, announce
 from core.models import SpreadsheetExport, export_path
@@ -42,9 +41,7 @@ BUILDING_ATTRIBUTE = "builds_stored_export"
 REQUEUE_AFTER = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=1)
 
-NOT_ALLOWED = _("You may no longer see this list.")
-NEVER_BUILT = _("The file was never made. Ask for it again.")
-BUILD_FAILED = _("The file could not be made. Ask for it again, or filter the list.")
+Failure = SpreadsheetExport.Failure
 
 
 @transaction.atomic
@@ -104,14 +101,16 @@ def build_export(export_id):
         return False
     user = export.requested_by
     if not user.is_active or not user.has_perm("wagtailadmin.access_admin"):
-        return give_up(export_id, NOT_ALLOWED)
+        return give_up(export_id, Failure.NOT_ALLOWED)
     try:
         match = resolve(export.listing_path)
     except Resolver404:
-        return give_up(export_id, NOT_ALLOWED)
+        return give_up(export_id, Failure.NOT_ALLOWED)
+    # Not response.close(): that is the end of a web request (request_finished closes the
+    # job's database connection); the rows' iterator ends with the stream.
     response = match.func(listing_request(export), *match.args, **match.kwargs)
     if response.status_code != 200 or not response.streaming:
-        return give_up(export_id, NOT_ALLOWED)
+        return give_up(export_id, Failure.NOT_ALLOWED)
     with tempfile.TemporaryFile() as spool:
         chunks = 0
         for chunk in response.streaming_content:
@@ -133,13 +132,13 @@ def build_export(export_id):
 
 
 @transaction.atomic
-def give_up(export_id, error):
-    """Mark a queued export failed with ``error`` (shown to its owner); returns False."""
+def give_up(export_id, failure):
+    """Mark a queued export failed, for its owner to see why (``Failure``); returns False."""
     export = SpreadsheetExport.objects.select_for_update().filter(pk=export_id).first()
     if export is not None and export.status == SpreadsheetExport.Status.QUEUED:
-        export.error = str(error)[:255]
+        export.failure = failure
         export.give_up()
-        export.save(update_fields=["status", "error", "finished_at"])
+        export.save(update_fields=["status", "failure", "finished_at"])
     return False
 
 
@@ -165,7 +164,7 @@ def give_up_forgotten(now=None):
         ).values_list("pk", flat=True)
     )
     for export_id in ids:
-        give_up(export_id, NEVER_BUILT)
+        give_up(export_id, Failure.NEVER_BUILT)
     return len(ids)
 
 

@@ -232,7 +232,7 @@ def staff_export_build():
     export.refresh_from_db()
     measured.update(
         built=built, status=export.status, rows=export.rows, bytes=export.file.size,
-        error=export.error,
+        failure=export.failure,
     )  # fmt: skip
     export.delete()
     return measured

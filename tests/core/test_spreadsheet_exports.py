@@ -180,7 +180,7 @@ def test_someone_who_lost_the_list_gets_a_failed_export_not_a_file(staff, campai
     export.refresh_from_db()
     assert export.status == SpreadsheetExport.Status.FAILED
     assert export.file.name == ""
-    assert str(stored_exports.NOT_ALLOWED) == export.error
+    assert export.failure == SpreadsheetExport.Failure.NOT_ALLOWED
 
 
 def test_a_build_that_fails_ends_failed_and_says_so(staff, campaigns, short_stream, monkeypatch):
@@ -196,6 +196,7 @@ def test_a_build_that_fails_ends_failed_and_says_so(staff, campaigns, short_stre
 
     export.refresh_from_db()
     assert export.status == SpreadsheetExport.Status.FAILED
+    assert export.failure == SpreadsheetExport.Failure.BUILD_FAILED
     html = client.get("/admin/exports/").content.decode()
     assert "kon niet worden gemaakt" in html
 
@@ -234,7 +235,7 @@ def test_the_sweep_queues_forgotten_builds_and_expires_old_files(
     forgotten.refresh_from_db()
     assert stale.status == SpreadsheetExport.Status.READY
     assert forgotten.status == SpreadsheetExport.Status.FAILED
-    assert forgotten.error == str(stored_exports.NEVER_BUILT)
+    assert forgotten.failure == SpreadsheetExport.Failure.NEVER_BUILT
 
     name = stale.file.name
     SpreadsheetExport.objects.filter(pk=stale.pk).update(expires_at=now - timedelta(minutes=1))
