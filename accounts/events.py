@@ -15,3 +15,12 @@ class OrganisationInvited(Event):
 class DataExportReady(Event):
     name = "account.data_export_ready"
     export_id: int
+
+
+@dataclass(frozen=True)
+class OrganisationVisibilityChanged(Event):
+    """A moderator hid an organisation profile or put it back: pages that show its
+    standing offers must be drawn again."""
+
+    name = "organisation.visibility_changed"
+    organisation_id: int

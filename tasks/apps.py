@@ -21,3 +21,5 @@ class TasksConfig(AppConfig):
         register_initiative_form_section(TaskFormSection())
         register_personal_data(TasksPart())
         register_reportable(StandingOfferReportable())
+
+        from tasks import handlers  # noqa: F401  (subscribes to lower apps' events)

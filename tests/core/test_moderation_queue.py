@@ -144,9 +144,13 @@ def test_a_hidden_standing_offer_leaves_the_neighbourhood_and_cannot_be_requeste
 
 
 def test_a_hidden_organisation_answers_404_and_its_offers_go(
-    client, tree, standing_offer, django_capture_on_commit_callbacks
+    client, cached, tree, standing_offer, django_capture_on_commit_callbacks
 ):
     organisation = standing_offer.organisation
+    register_url = f"{tree[2].url}wat-we-hebben/"
+    for url in (tree[2].url, register_url):
+        assert standing_offer.description in client.get(url).content.decode()
+        assert client.get(url)["X-Page-Cache"] == "hit"
     report(client, "organisation", organisation.pk, "fraud")
     client.force_login(moderator())
 
@@ -155,7 +159,10 @@ def test_a_hidden_organisation_answers_404_and_its_offers_go(
     client.logout()
 
     assert client.get(f"/organisations/{organisation.slug}/").status_code == 404
-    assert standing_offer.description not in client.get(tree[2].url).content.decode()
+    for url in (tree[2].url, register_url):
+        anonymous = client.get(url)
+        assert anonymous["X-Page-Cache"] == "miss"
+        assert standing_offer.description not in anonymous.content.decode()
     assert Offer.objects.filter(pk=standing_offer.pk).exists()
     assert AuditEntry.objects.filter(
         action=Action.CONTENT_HIDDEN, object_type="accounts.organisation"
