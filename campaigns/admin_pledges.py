@@ -70,6 +70,10 @@ EXPORTED_PLEDGE_HEADINGS = {
 }
 
 
+def campaign_status_label(value):
+    return str(Campaign.Status(value).label)
+
+
 class PledgeListingMixin(KeysetPagingMixin):
     """Newest first, in a stable order that the (campaign, created_at, id) and (created_at, id)
     indexes serve, paged by seeking on that key (``KeysetPagingMixin``) in either direction of
@@ -77,6 +81,9 @@ class PledgeListingMixin(KeysetPagingMixin):
     (``CappedCountPaginator``); the CSV streams (``core.exports``)."""
 
     paginator_class = CappedCountPaginator
+    custom_field_preprocess = {
+        "campaign_status": {"csv": campaign_status_label, "xlsx": campaign_status_label}
+    }
     keyset_orderings = {
         "-created_at": ("-created_at", "-id"),
         "created_at": ("created_at", "id"),

@@ -30,8 +30,8 @@ class SafeSpreadsheetExportMixin:
     """
 
     export_chunk_size = 500
-    xlsx_max_rows = 20_000
     stream_max_rows = 10_000
+    xlsx_max_rows = stream_max_rows
 
     def get_export_queryset(self):
         return self.get_queryset()
@@ -71,13 +71,19 @@ class SafeSpreadsheetExportMixin:
     def export_in_background(self, request):
         query = request.GET.copy()
         query.pop("export", None)
-        _export, created = stored_exports.request_export(
-            user=request.user,
-            listing_path=request.path,
-            query=query.urlencode(),
-            title=self.get_page_title(),
-            filename=self.get_filename(),
-        )
+        try:
+            _export, created = stored_exports.request_export(
+                user=request.user,
+                listing_path=request.path,
+                query=query.urlencode(),
+                title=self.get_page_title(),
+                filename=self.get_filename(),
+            )
+        except stored_exports.QueryTooLong:
+            messages.error(
+                request, _("These filters are too long to export. Filter with fewer words.")
+            )
+            return redirect(f"{request.path}?{query.urlencode()}")
         if created:
             message = _(
                 "This list has more than %(count)s rows, so its CSV file is made in the "

@@ -143,9 +143,9 @@ class SpreadsheetExport(FSMModelMixin, models.Model):
     """A staff member's CSV of an admin listing with too many rows to stream in a request.
 
     The listing's own view builds it in a job (``core.stored_exports``), with the filters
-    and the permissions of the staff member who asked; the file is private, downloaded only
-    by them until ``expires_at``. The row stays after the file is gone: who exported which
-    list with which filters, and when.
+    and the permissions and language of the staff member who asked; the file is private,
+    downloaded only by them until ``expires_at``. The row stays after the file is gone (who
+    exported which list with which filters, and when) until their account is deleted.
     """
 
     LIFETIME = timedelta(days=7)
@@ -170,12 +170,14 @@ class SpreadsheetExport(FSMModelMixin, models.Model):
     token = models.CharField(max_length=64, unique=True, editable=False)
     title = models.CharField(_("list"), max_length=120)
     listing_path = models.CharField(max_length=255)
-    query = models.TextField(_("filters"), blank=True)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
     filename = models.CharField(max_length=120)
     status = FSMField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, protected=True
     )
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)

@@ -12,6 +12,13 @@ class ModeratorMenuItem(MenuItem):
         return can_moderate(request.user)
 
 
+class ExportsMenuItem(MenuItem):
+    """Shown to whoever asked for an export: where its file appears."""
+
+    def is_shown(self, request):
+        return export_views.has_exports(request.user)
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("abuse-reports/", include(admin_urlpatterns))]
@@ -37,4 +44,11 @@ def register_spreadsheet_export_urls():
 def register_report_menu_item():
     return ModeratorMenuItem(
         _("Abuse reports"), reverse("core_report_queue"), icon_name="warning", order=250
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_spreadsheet_exports_menu_item():
+    return ExportsMenuItem(
+        _("Your exports"), reverse("core_spreadsheet_exports"), icon_name="download", order=260
     )

@@ -231,8 +231,8 @@ def staff_export_build():
     built, measured = _measured(lambda: stored_exports.build_export(export.pk))
     export.refresh_from_db()
     measured.update(
-        built=built, status=export.status, rows=export.rows, bytes=export.file.size,
-        failure=export.failure,
+        built=built, status=export.status, rows=export.rows, failure=export.failure,
+        bytes=export.file.size if export.file else 0,
     )  # fmt: skip
     export.delete()
     return measured

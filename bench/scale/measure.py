@@ -56,9 +56,8 @@ def pages(info):
 
 def exports(info):
     return [
-        # A staff CSV past ``stream_max_rows`` is a redirect here and a job's file: its
-        # memory and time are the job's (``build_staff_export``).
-        ("staff_pledges_csv", f"{info['staff_pledges']}?export=csv", "staff"),
+        # The staff CSV of every pledge is a job's file (past ``stream_max_rows``), measured
+        # by ``build_staff_export``: the bench servers run jobs in-process.
         ("open_data_initiatives_csv", "/open-data/all/initiatives.csv", None),
         ("open_data_months_csv", "/open-data/all/months.csv", None),
     ]

@@ -110,7 +110,7 @@ def print_table(results):
             growth = m["peak_growth_mb"]
             verdict = (
                 "PASS"
-                if growth is not None and growth < TARGET_EXPORT_MB and m["status"] in (200, 302)
+                if growth is not None and growth < TARGET_EXPORT_MB and m["status"] == 200
                 else "MISS"
             )
             log(

@@ -15,7 +15,7 @@ Memory stays flat: chunks go to a temporary file, then to the storage.
 
 Files are stored gzip-compressed (``.csv.gz``; the platform's initiatives file shrinks
 about sixfold), and sent as they are to a client that accepts gzip, as every browser does;
-any other client gets them decompressed as they stream (:func:`read_plain`).
+any other client gets them decompressed as they stream (:class:`PlainBlocks`).
 """
 
 import contextlib
@@ -152,15 +152,26 @@ def _make_newest(key):
         default_storage.delete(old)
 
 
-def read_plain(opened, found, block_size=64 * 1024):
-    """The stored file's bytes as built, in blocks, decompressed when it is compressed;
-    closes the file when done (or when the response is closed early)."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(opened)
-        if found.compressed:
-            opened = stack.enter_context(gzip.GzipFile(fileobj=opened, mode="rb"))
-        while block := opened.read(block_size):
+class PlainBlocks:
+    """The stored file's bytes as built, in blocks, decompressed when it is compressed.
+
+    An iterable with ``close()``, which ``StreamingHttpResponse`` calls when the response
+    ends, also when the client left before the first block."""
+
+    block_size = 64 * 1024
+
+    def __init__(self, opened, found):
+        self.opened = opened
+        self.reader = gzip.GzipFile(fileobj=opened, mode="rb") if found.compressed else opened
+
+    def __iter__(self):
+        while block := self.reader.read(self.block_size):
             yield block
+        self.close()
+
+    def close(self):
+        self.reader.close()
+        self.opened.close()
 
 
 def encoded(chunks):

@@ -123,7 +123,7 @@ def _kept_download(request, kind, place, fmt):
         response["Content-Encoding"] = "gzip"
     elif found.compressed:
         response = StreamingHttpResponse(
-            stored.read_plain(opened, found), content_type=FORMATS[fmt]
+            stored.PlainBlocks(opened, found), content_type=FORMATS[fmt]
         )
     else:
         response = FileResponse(opened, content_type=FORMATS[fmt])

@@ -107,8 +107,8 @@ def test_the_csv_streams_every_row_with_its_campaign_and_neutralised_cells(
     columns = PledgeViewSet.list_export
     title, status = columns.index("campaign_title"), columns.index("campaign_status")
     assert {(row[title], row[status]) for row in rows[1:]} == {
-        ("Geveltuinen", "live"),
-        ("Speeltuin Noord", "live"),
+        ("Geveltuinen", "Live"),
+        ("Speeltuin Noord", "Live"),
     }
     by_email = {row[columns.index("email")]: row for row in rows[1:]}
     assert by_email["kees@example.nl"][title] == "Speeltuin Noord"

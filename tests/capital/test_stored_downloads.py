@@ -31,8 +31,11 @@ def _place(page):
 
 
 def _read(language, place, kind, fmt):
-    opened, found = stored.open_newest(stored.file_key(language, place, kind, fmt))
-    return b"".join(stored.read_plain(opened, found)).decode()
+    blocks = stored.PlainBlocks(*stored.open_newest(stored.file_key(language, place, kind, fmt)))
+    try:
+        return b"".join(blocks).decode()
+    finally:
+        blocks.close()
 
 
 def _refuse_to_build(monkeypatch):

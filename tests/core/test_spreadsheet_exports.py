@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.storage import storages
-from django.utils import timezone
+from django.utils import timezone, translation
+from wagtail.users.models import UserProfile
 
 from campaigns.admin_views import PledgeIndexView, PledgeViewSet
 from core import stored_exports
@@ -33,7 +34,9 @@ def campaigns():
     first = make_initiative(neighbourhood, title="Geveltuinen")
     second = make_initiative(neighbourhood, title="Speeltuin Noord")
     for number in range(4):
-        PledgeFactory(campaign=first, public_name=f"Buur {number}", message="=HYPERLINK(1)")
+        PledgeFactory(
+            campaign=first, public_name=f"Buur {number}", message="=HYPERLINK(1)\nen verder"
+        )
     for number in range(2):
         PledgeFactory(campaign=second, public_name=f"Noorder {number}")
     return first, second
@@ -91,7 +94,7 @@ def test_a_long_list_is_made_in_the_background_with_the_same_rows_as_the_stream(
     assert stored == streamed
     assert len(stored) == 7
     message = PledgeViewSet.list_export.index("message")
-    assert {row[message] for row in stored[1:]} == {"'=HYPERLINK(1)", ""}
+    assert {row[message] for row in stored[1:]} == {"'=HYPERLINK(1)\nen verder", ""}
 
 
 def test_the_file_keeps_the_lists_filters(
@@ -124,8 +127,8 @@ def test_the_ready_mail_goes_to_the_staff_member_in_their_language(
 
     sent = [message for message in mail.outbox if message.to == ["staf@example.nl"]]
     assert len(sent) == 1
-    assert "klaar" in sent[0].subject
-    assert "6" in sent[0].body
+    assert sent[0].subject == "Je export van Toezeggingen staat klaar"
+    assert "6 rijen" in sent[0].body
     assert "/admin/exports/" in sent[0].body
 
 
@@ -269,3 +272,98 @@ def test_deleting_the_staff_members_account_deletes_their_files(
 
     assert not SpreadsheetExport.objects.exists()
     assert not storages["private"].exists(name)
+
+
+def test_the_file_is_in_the_language_the_staff_member_asked_in(staff, campaigns, short_stream):
+    client, user = staff
+    UserProfile.get_for_user(user).__class__.objects.filter(user=user).update(
+        preferred_language="en"
+    )
+    client.get(PLEDGES, {"export": "csv"})  # no commit: the job runs below, as a worker would
+    export = SpreadsheetExport.objects.get()
+    assert export.language == "en"
+
+    with translation.override("nl"):
+        assert stored_exports.build_export(export.pk) is True
+
+    export.refresh_from_db()
+    heading = _rows(export.file.open("rb").read())[0]
+    assert heading[PledgeViewSet.list_export.index("campaign_id")] == "Campaign number"
+    assert heading[PledgeViewSet.list_export.index("campaign_status")] == "Campaign status"
+
+
+def test_a_build_another_started_lately_is_left_alone_and_a_dead_one_is_taken_over(
+    staff, campaigns, short_stream
+):
+    client, _user = staff
+    client.get(PLEDGES, {"export": "csv"})
+    export = SpreadsheetExport.objects.get()
+    assert stored_exports.claim(export.pk)  # a worker started it
+
+    assert stored_exports.build_export(export.pk) is False
+    export.refresh_from_db()
+    assert export.status == SpreadsheetExport.Status.QUEUED
+
+    started = timezone.now() - stored_exports.REQUEUE_AFTER - timedelta(minutes=1)
+    SpreadsheetExport.objects.filter(pk=export.pk).update(started_at=started)
+    assert stored_exports.stale_export_ids() == [export.pk]
+    assert stored_exports.build_export(export.pk) is True
+
+
+def test_a_failure_after_the_file_is_stored_deletes_it_and_lets_the_retry_build(
+    staff, campaigns, short_stream, monkeypatch
+):
+    client, _user = staff
+    client.get(PLEDGES, {"export": "csv"})
+    export = SpreadsheetExport.objects.get()
+    saved = []
+    storage = storages["private"]
+    real_save = storage.save
+
+    def save(name, content, max_length=None):
+        saved.append(real_save(name, content, max_length=max_length))
+        return saved[-1]
+
+    def broken_finish(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(storage, "save", save)
+    monkeypatch.setattr(stored_exports, "_finish", broken_finish)
+    with pytest.raises(RuntimeError):
+        stored_exports.build_export(export.pk)
+
+    assert len(saved) == 1 and not storage.exists(saved[0])
+    export.refresh_from_db()
+    assert (export.status, export.started_at) == (SpreadsheetExport.Status.QUEUED, None)
+    monkeypatch.undo()
+    assert stored_exports.build_export(export.pk) is True
+
+
+def test_who_lost_the_list_after_it_was_made_cannot_download_it(
+    staff, campaigns, short_stream, django_capture_on_commit_callbacks
+):
+    client, _user = staff
+    _ask(client, django_capture_on_commit_callbacks)
+    export = SpreadsheetExport.objects.get()
+    Group.objects.get(name="Moderators").permissions.remove(
+        *Permission.objects.filter(codename__in=["view_pledge", "change_pledge"])
+    )
+    response = client.get(f"/admin/exports/{export.token}/")
+    assert response.status_code in (302, 403)
+    assert not getattr(response, "streaming", False)
+
+
+def test_filters_too_long_to_keep_are_refused_with_a_message(staff, campaigns, short_stream):
+    client, _user = staff
+    response = client.get(PLEDGES, {"export": "csv", "note": "tuin " * 500}, follow=True)
+    assert not SpreadsheetExport.objects.exists()
+    assert "te lang" in response.content.decode()
+
+
+def test_the_menu_shows_your_exports_once_you_have_one(
+    staff, campaigns, short_stream, django_capture_on_commit_callbacks
+):
+    client, _user = staff
+    assert "/admin/exports/" not in client.get("/admin/").content.decode()
+    _ask(client, django_capture_on_commit_callbacks)
+    assert "/admin/exports/" in client.get("/admin/").content.decode()
