@@ -292,8 +292,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 # Money has its own queue and its own worker (platform/compose.yaml), so that an e-mail
-# fan-out on "default" never delays a payment; long builds (the open-data files) go to
-# "bulk", so that they delay neither. A worker started without -Q takes all three.
+# fan-out on "default" never delays a payment; long builds (the open-data files, staff CSV
+# exports) go to "bulk", so that they delay neither. A worker started without -Q takes all three.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue("default"), Queue("payments"), Queue("bulk")]
 CELERY_TASK_ROUTES = {
