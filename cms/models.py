@@ -84,9 +84,10 @@ class HomePage(TranslatablePageMixin, CachedPageMixin, Page):
         homes = [self] if source.pk == self.pk else [self, source]
         relative = "/".join(path_components) + "/"
         url_paths = [home.url_path + relative for home in homes]
-        found = {
-            page.url_path: page for page in Page.objects.filter(url_path__in=url_paths).specific()
-        }
+        # The slug is indexed and the URL path is not: at 100,000 pages the slug keeps
+        # this lookup an index scan.
+        candidates_by_slug = Page.objects.filter(slug=path_components[-1], url_path__in=url_paths)
+        found = {page.url_path: page for page in candidates_by_slug.specific()}
         candidates = [found[url_path] for url_path in url_paths if url_path in found]
         if candidates:
             # A translation still in draft leaves its source page shown, not a 404.
