@@ -41,7 +41,7 @@ class SafeSpreadsheetExportMixin:
             return super().get(request, *args, **kwargs)
         export_format = request.GET.get("export")
         queryset = self.get_export_queryset()
-        if export_format == self.FORMAT_XLSX and self._too_many_for_xlsx(queryset):
+        if export_format == self.FORMAT_XLSX and self._more_rows_than(queryset, self.xlsx_max_rows):
             messages.error(
                 request,
                 _(
@@ -60,9 +60,6 @@ class SafeSpreadsheetExportMixin:
         ):
             return self.export_in_background(request)
         return self.as_spreadsheet(queryset, export_format)
-
-    def _too_many_for_xlsx(self, queryset):
-        return self._more_rows_than(queryset, self.xlsx_max_rows)
 
     @staticmethod
     def _more_rows_than(queryset, limit):

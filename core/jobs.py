@@ -10,6 +10,8 @@ from core import moderation, outbox, stored_exports
 from core.events import enqueue_delivery
 from core.models import Announcement
 
+logger = logging.getLogger(__name__)
+
 
 class DeliveryFailed(Exception):
     """A handler failed; the row records the error and when to try again."""
@@ -47,9 +49,6 @@ def sweep_announcements(now=None):
 def forget_reporter_emails():
     """Daily: reporters' addresses go 90 days after their report was decided."""
     return moderation.forget_reporter_emails()
-
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=4)

@@ -120,7 +120,7 @@ def test_jobs_are_acknowledged_late_and_given_back_when_a_worker_dies():
 
 SHOW_STORAGES = (
     "from django.core.files.storage import storages;"
-    "from campaigns.models.spending import private_storage;"
+    "from core.models import private_storage;"
     "d, p = storages['default'], private_storage();"
     "print(type(d).__name__, d.bucket_name, d.location, d.endpoint_url, d.querystring_auth);"
     "print(type(p).__name__, p.bucket_name, p.location, p.default_acl, p.querystring_auth)"

@@ -9,16 +9,12 @@ budget line, never the files.
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core import limits
-
-
-def private_storage():
-    return storages["private"]
+from core.models import private_storage
 
 
 def receipt_path(instance, filename):

@@ -14,7 +14,7 @@ listed once and the newest name is remembered again. Each key keeps its newest t
 Memory stays flat: chunks go to a temporary file, then to the storage.
 
 Files are stored gzip-compressed (``.csv.gz``; the platform's initiatives file shrinks
-about sixfold), and sent as they are to a client that accepts gzip, as every browser does;
+about elevenfold), and sent as they are to a client that accepts gzip, as every browser does;
 any other client gets them decompressed as they stream (:class:`PlainBlocks`).
 """
 

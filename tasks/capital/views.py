@@ -118,15 +118,15 @@ def _kept_download(request, kind, place, fmt):
             opened.close()
             raise
         jobs.request_build(place)
-    if found.compressed and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response = FileResponse(opened, content_type=FORMATS[fmt])
-        response["Content-Encoding"] = "gzip"
-    elif found.compressed:
+    accepts_gzip = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    if found.compressed and not accepts_gzip:
         response = StreamingHttpResponse(
             stored.PlainBlocks(opened, found), content_type=FORMATS[fmt]
         )
     else:
         response = FileResponse(opened, content_type=FORMATS[fmt])
+        if found.compressed:
+            response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding"])
     response["Last-Modified"] = http_date(found.generated_at.timestamp())
     return _respond(response, fmt, filename)

@@ -1,22 +1,14 @@
 """At 100,000 initiatives, finding a page's children and routing to a page use indexes."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from wagtail.models import Page
 
 from cms.models import NeighbourhoodPage
 from tests.factories import make_initiative, site_tree
+from tests.query_plans import plan
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan(queryset, off=("seqscan",)):
-    """The plan PostgreSQL would choose if the page table were big (the ``off`` ways priced
-    out)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        for way in off:
-            cursor.execute(f"SET LOCAL enable_{way} = off")
-        return queryset.explain()
 
 
 def test_a_pages_children_have_an_index_on_depth_and_path(requires_postgres):
@@ -42,4 +34,4 @@ def test_routing_finds_a_deep_page_by_its_indexed_slug(requires_postgres, client
     page = campaign.page
     assert client.get(page.url).status_code == 200
     lookup = Page.objects.filter(slug=page.slug, url_path__in=[page.url_path])
-    assert "wagtailcore_page_slug" in _plan(lookup)
+    assert "wagtailcore_page_slug" in plan(lookup, off=("seqscan",))

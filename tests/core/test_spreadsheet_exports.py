@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.storage import storages
+from django.test import Client
 from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
@@ -155,8 +156,6 @@ def test_only_the_owner_downloads_it(
     export = SpreadsheetExport.objects.get()
     url = f"/admin/exports/{export.token}/"
 
-    from django.test import Client
-
     other = Client()
     other.force_login(moderator(email="collega@example.nl"))
     assert other.get(url).status_code == 404
@@ -276,9 +275,9 @@ def test_deleting_the_staff_members_account_deletes_their_files(
 
 def test_the_file_is_in_the_language_the_staff_member_asked_in(staff, campaigns, short_stream):
     client, user = staff
-    UserProfile.get_for_user(user).__class__.objects.filter(user=user).update(
-        preferred_language="en"
-    )
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save(update_fields=["preferred_language"])
     client.get(PLEDGES, {"export": "csv"})  # no commit: the job runs below, as a worker would
     export = SpreadsheetExport.objects.get()
     assert export.language == "en"
